@@ -1,0 +1,197 @@
+/**
+ * Canonical byte helpers: hex, byte-wise comparison and a growable little-endian writer.
+ *
+ * Invariants:
+ * - Every integer that reaches a hash is written little-endian with a fixed width (no varints).
+ * - Ids compare with `compareBytes` (memcmp order) — never `localeCompare`, never default sort.
+ * - Lowercase hex of equal-length byte strings sorts exactly like the bytes, so hex keys may be
+ *   ordered with plain `<` (used by the ordered maps of the graph store).
+ */
+
+const HEX = '0123456789abcdef';
+const HEX_PAIRS: string[] = [];
+for (let i = 0; i < 256; i++) HEX_PAIRS.push(HEX[i >> 4]! + HEX[i & 15]!);
+
+/** Lowercase hex of `bytes`. @public */
+export function toHex(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i++) s += HEX_PAIRS[bytes[i]!]!;
+  return s;
+}
+
+function nibble(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/** Parses hex (either case) into bytes. @throws RangeError on odd length or a non-hex digit. @public */
+export function fromHex(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0) throw new RangeError(`hex string has odd length ${hex.length}`);
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) {
+    const hi = nibble(hex.charCodeAt(2 * i));
+    const lo = nibble(hex.charCodeAt(2 * i + 1));
+    if (hi < 0 || lo < 0) throw new RangeError(`invalid hex digit near offset ${2 * i}`);
+    out[i] = (hi << 4) | lo;
+  }
+  return out;
+}
+
+/** memcmp-style total order on byte strings (shorter prefix sorts first). @public */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+/** True when both byte strings are identical. @public */
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Orders two strings by UTF-16 code units (equals byte order for lowercase hex). @internal */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 bytes of a string. @public */
+export function utf8(s: string): Uint8Array {
+  return utf8Encoder.encode(s);
+}
+
+/** Strict UTF-8 decode; returns `null` on invalid input. @public */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  try {
+    return utf8Decoder.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** Concatenates byte strings. @public */
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
+
+/** A sink that receives canonical bytes (a hasher or a buffer). @internal */
+export interface ByteSink {
+  update(bytes: Uint8Array): void;
+}
+
+/**
+ * Growable little-endian byte writer. When constructed with a `sink`, it flushes to it whenever
+ * the buffer fills, so arbitrarily long canonical streams are hashed in bounded memory.
+ * @public
+ */
+export class ByteWriter {
+  private buf: Uint8Array;
+  private view: DataView;
+  private len = 0;
+
+  constructor(initialCapacity = 256, private readonly sink?: ByteSink, private readonly flushAt = 1 << 16) {
+    this.buf = new Uint8Array(Math.max(16, sink ? Math.max(initialCapacity, flushAt) : initialCapacity));
+    this.view = new DataView(this.buf.buffer);
+  }
+
+  get length(): number {
+    return this.len;
+  }
+
+  private ensure(extra: number): void {
+    const need = this.len + extra;
+    if (need <= this.buf.length) return;
+    if (this.sink && this.len > 0) {
+      this.flush();
+      if (extra <= this.buf.length) return;
+    }
+    let cap = this.buf.length * 2;
+    while (cap < this.len + extra) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  /** Pushes buffered bytes to the sink (no-op without a sink). */
+  flush(): void {
+    if (!this.sink || this.len === 0) return;
+    this.sink.update(this.buf.subarray(0, this.len));
+    this.len = 0;
+  }
+
+  u8(v: number): this {
+    this.ensure(1);
+    this.buf[this.len++] = v & 0xff;
+    return this;
+  }
+
+  u16(v: number): this {
+    this.ensure(2);
+    this.view.setUint16(this.len, v, true);
+    this.len += 2;
+    return this;
+  }
+
+  u32(v: number): this {
+    this.ensure(4);
+    this.view.setUint32(this.len, v >>> 0, true);
+    this.len += 4;
+    return this;
+  }
+
+  /** Writes a u64 from a non-negative safe integer or a bigint (wrapped to 64 bits). */
+  u64(v: number | bigint): this {
+    this.ensure(8);
+    if (typeof v === 'number') {
+      this.view.setUint32(this.len, v >>> 0, true);
+      this.view.setUint32(this.len + 4, Math.floor(v / 0x100000000) >>> 0, true);
+    } else {
+      this.view.setBigUint64(this.len, BigInt.asUintN(64, v), true);
+    }
+    this.len += 8;
+    return this;
+  }
+
+  i64(v: bigint): this {
+    this.ensure(8);
+    this.view.setBigInt64(this.len, BigInt.asIntN(64, v), true);
+    this.len += 8;
+    return this;
+  }
+
+  bytes(b: Uint8Array): this {
+    if (this.sink && b.length >= this.flushAt) {
+      this.flush();
+      this.sink.update(b);
+      return this;
+    }
+    this.ensure(b.length);
+    this.buf.set(b, this.len);
+    this.len += b.length;
+    return this;
+  }
+
+  /** A copy of the bytes written so far (only meaningful without a sink). */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+}

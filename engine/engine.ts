@@ -1,0 +1,527 @@
+/**
+ * `Engine`: rule registry, transactions, the commit pipeline, intents and the tick history
+ * (ENGINE-SPEC §2.6, §3.5, §4.1, §5.1, §7.8, §8.2-8.3).
+ *
+ * Determinism contract: the same registered rules, initial state, direct edits and apply calls
+ * give the same snapshots, receipts and patches byte for byte, whatever the apply call order or
+ * edge-bucket history (hashes sort canonically).
+ *
+ * Commit pipeline (warp-core order): drain (canonical) → plan digest → reserve with receipts and
+ * slots → rewrites digest → execute every accepted rewrite against the PRE-tick state into ONE
+ * shared delta → last-wins canonical ops → apply + portal validation → materialization finalize →
+ * patch = diff(before, after) → state root → commit id v2.
+ *
+ * Deviations from warp-core (none reaches a hash of a successful commit):
+ * - No deep clone per tick: the state journal records first-touch prior values, the diff reads
+ *   only touched keys, and a failed tick (executor throws, ops don't apply) is rolled back exactly
+ *   and reported as `TickFailedError`; the tx is closed. warp-core leaves state half-applied.
+ * - `abort` leaves no trace: it does not clear the previous commit's materialization results.
+ * - Direct edits (ingest, setters) are recorded with the next tick, so `jumpToTick` can replay
+ *   histories that consumed intents (warp-core fails there, §12.1 T14).
+ */
+import { toHex } from './bytes';
+import { applyDirectEdit, type DirectEdit } from './directEdit';
+import { diffFromJournal } from './diff';
+import { EngineError, TickFailedError, TickPatchError } from './errors';
+import { extendSlotsFromFootprint, footprintsConflict, Footprint } from './footprint';
+import { GraphStore } from './graph';
+import { viewOf } from './graphView';
+import { ROOT_WARP, POLICY_ID_NO_POLICY_V0, scopeHash, type Hash, type NodeId, type WarpId } from './ident';
+import { ACK_PENDING_RULE_NAME, INBOX_NODE, PENDING_EDGE_TYPE, type DispatchDisposition, type IngestDisposition } from './inbox';
+import { MaterializationBus, type FinalizeReport } from './materialization';
+import {
+  computePlanDigest,
+  computeReceiptDigest,
+  computeRewritesDigest,
+  computeRulePackId,
+  digestLen0U64,
+  type TickReceipt,
+  type TickReceiptEntry,
+} from './receipt';
+import type { AttachmentKey, AttachmentValue, EdgeRecord, NodeKey, NodeRecord, SlotId } from './record';
+import type { RewriteRule } from './rule';
+import { Scheduler, type PendingRewrite, type SchedulerKind } from './scheduler';
+import { computeCommitHashV2, computeStateRoot, type Snapshot } from './snapshot';
+import { applyOps, WarpTickPatchV1 } from './tickPatch';
+import { canonicalizeOps, TickDelta } from './tickDelta';
+import { validatePortalInvariants, WarpState } from './warpState';
+
+/** Receives scheduler events; never affects determinism. @public */
+export interface TelemetrySink {
+  onReserved?(tx: number, ruleId: Hash): void;
+  onConflict?(tx: number, ruleId: Hash): void;
+  onSummary?(tx: number, reserved: number, conflicts: number): void;
+}
+
+/** @public */
+export interface EngineOptions {
+  readonly scheduler?: SchedulerKind;
+  readonly policyId?: number;
+  readonly telemetry?: TelemetrySink;
+  readonly bus?: MaterializationBus;
+}
+
+/** Result of `apply` / `applyInWarp`. @public */
+export type ApplyResult = 'applied' | 'noMatch';
+
+/** One committed tick with everything a viewer or a replay needs. @public */
+export interface TickRecord {
+  readonly snapshot: Snapshot;
+  readonly receipt: TickReceipt;
+  readonly patch: WarpTickPatchV1;
+  /** Footprints of the receipt entries (same order), for "why rejected" views. */
+  readonly footprints: readonly Footprint[];
+  /** Rule names of the receipt entries (same order). */
+  readonly ruleNames: readonly string[];
+  /** Direct edits applied since the previous commit, in call order. */
+  readonly inputs: readonly DirectEdit[];
+}
+
+interface RegisteredRule {
+  readonly rule: RewriteRule;
+  readonly compact: number;
+}
+
+/** @public */
+export class Engine {
+  private state: WarpState;
+  private readonly rules = new Map<string, RegisteredRule>();
+  private readonly rulesById = new Map<string, string>();
+  private readonly rulesByCompact: RegisteredRule[] = [];
+  private readonly scheduler: Scheduler;
+  readonly policyId: number;
+  private txCounter = 0;
+  private readonly liveTxs = new Set<number>();
+  private currentRoot: NodeKey;
+  private lastSnapshot: Snapshot | null = null;
+  private readonly history: TickRecord[] = [];
+  private pendingInputs: DirectEdit[] = [];
+  private initialState: WarpState;
+  private readonly telemetry: TelemetrySink | undefined;
+  private readonly bus: MaterializationBus;
+  private lastMat: FinalizeReport = { channels: [], errors: [] };
+
+  /**
+   * `Engine::new(store, root)`: the store is moved into the canonical root warp
+   * (`makeWarpId("root")`, overwriting `store.warpId`) with a parentless instance rooted at `root`.
+   */
+  constructor(store: GraphStore, root: NodeId, opts: EngineOptions = {}) {
+    this.state = new WarpState();
+    this.state.upsertInstance({ warpId: ROOT_WARP, rootNode: root, parent: null }, store);
+    this.currentRoot = { warp: ROOT_WARP, local: root };
+    this.scheduler = new Scheduler(opts.scheduler ?? 'radix');
+    this.policyId = opts.policyId ?? POLICY_ID_NO_POLICY_V0;
+    this.telemetry = opts.telemetry;
+    this.bus = opts.bus ?? new MaterializationBus();
+    this.initialState = this.state.clone();
+  }
+
+  /**
+   * `Engine::with_state(state, root)`. @throws EngineError(UnknownWarp) when the root instance or
+   * store is missing; EngineError(InternalCorruption) when the root instance has a parent or
+   * another root node.
+   */
+  static withState(state: WarpState, root: NodeKey, opts: EngineOptions = {}): Engine {
+    const inst = state.instance(root.warp);
+    if (!inst || !state.store(root.warp)) throw new EngineError('UnknownWarp', `root warp ${toHex(root.warp)} has no instance or store`);
+    if (inst.parent) throw new EngineError('InternalCorruption', 'root instance has a parent');
+    if (toHex(inst.rootNode) !== toHex(root.local)) throw new EngineError('InternalCorruption', 'root node differs from the instance root');
+    const e = new Engine(new GraphStore(), root.local, opts);
+    e.state = state;
+    e.currentRoot = root;
+    e.initialState = state.clone();
+    return e;
+  }
+
+  // -------------------------------------------------------------- registry
+
+  /**
+   * Registers a rule; compact ids are 0, 1, 2, … in registration order.
+   * @throws EngineError(DuplicateRuleName | DuplicateRuleId | MissingJoinFn)
+   */
+  registerRule(rule: RewriteRule): void {
+    if (this.rules.has(rule.name)) throw new EngineError('DuplicateRuleName', `duplicate rule name "${rule.name}"`);
+    const idHex = toHex(rule.id);
+    if (this.rulesById.has(idHex)) throw new EngineError('DuplicateRuleId', `duplicate rule id ${idHex} ("${rule.name}" vs "${this.rulesById.get(idHex)}")`);
+    if (rule.conflictPolicy === 'join' && !rule.joinFn) throw new EngineError('MissingJoinFn', `rule "${rule.name}" has conflict policy join without joinFn`);
+    const reg = { rule, compact: this.rulesByCompact.length };
+    this.rules.set(rule.name, reg);
+    this.rulesById.set(idHex, rule.name);
+    this.rulesByCompact.push(reg);
+  }
+
+  /** Registered rules in registration order. */
+  registeredRules(): readonly RewriteRule[] {
+    return this.rulesByCompact.map((r) => r.rule);
+  }
+
+  rule(name: string): RewriteRule | undefined {
+    return this.rules.get(name)?.rule;
+  }
+
+  /** Rule pack id over every registered rule id. */
+  rulePackId(): Hash {
+    return computeRulePackId(this.rulesByCompact.map((r) => r.rule.id));
+  }
+
+  // ------------------------------------------------------------ transactions
+
+  /** Opens a transaction (ids 1, 2, 3, …; several may be live). */
+  begin(): number {
+    this.txCounter = this.txCounter + 1;
+    if (this.txCounter > Number.MAX_SAFE_INTEGER) this.txCounter = 1;
+    this.liveTxs.add(this.txCounter);
+    return this.txCounter;
+  }
+
+  /** Current tx counter (the `tx` of `snapshot()`). */
+  get txCount(): number {
+    return this.txCounter;
+  }
+
+  isLive(tx: number): boolean {
+    return this.liveTxs.has(tx);
+  }
+
+  /** `apply(tx, rule, scope)` in the current root's warp. */
+  apply(tx: number, ruleName: string, scope: NodeId): ApplyResult {
+    return this.applyInWarp(tx, this.currentRoot.warp, ruleName, scope, []);
+  }
+
+  /**
+   * Matches `ruleName` at `scope` in instance `warp` and enqueues the candidate (last wins per
+   * scope hash and rule). The descent stack's attachment keys are added to the footprint's reads.
+   * @throws EngineError(UnknownTx | UnknownRule | UnknownWarp)
+   */
+  applyInWarp(tx: number, warp: WarpId, ruleName: string, scope: NodeId, descentStack: readonly AttachmentKey[]): ApplyResult {
+    if (tx === 0 || !this.liveTxs.has(tx)) throw new EngineError('UnknownTx', `unknown or closed tx ${tx}`);
+    const reg = this.rules.get(ruleName);
+    if (!reg) throw new EngineError('UnknownRule', `unknown rule "${ruleName}"`);
+    const store = this.state.store(warp);
+    if (!store) throw new EngineError('UnknownWarp', `unknown warp ${toHex(warp)}`);
+    const view = viewOf(store);
+    if (!reg.rule.matcher(view, scope)) return 'noMatch';
+    const footprint = reg.rule.computeFootprint(view, scope);
+    for (const k of descentStack) footprint.readAttachment(k);
+    const pr: PendingRewrite = {
+      ruleId: reg.rule.id,
+      compactRule: reg.compact,
+      scopeHash: scopeHash(reg.rule.id, warp, scope),
+      scope: { warp, local: scope },
+      footprint,
+      phase: 'matched',
+    };
+    this.scheduler.enqueue(tx, pr);
+    return 'applied';
+  }
+
+  /** Number of candidates queued in `tx`. */
+  pendingCount(tx: number): number {
+    return this.scheduler.pendingCount(tx);
+  }
+
+  /** Drops a transaction without touching the graph (and, unlike warp-core, without touching the last commit's materialization). */
+  abort(tx: number): void {
+    this.liveTxs.delete(tx);
+    this.scheduler.finalizeTx(tx);
+    this.bus.clear();
+  }
+
+  /** `commit` = `commitWithReceipt` keeping only the snapshot. */
+  commit(tx: number): Snapshot {
+    return this.commitWithReceipt(tx).snapshot;
+  }
+
+  /**
+   * Commits `tx`. @throws EngineError(UnknownTx); TickFailedError when an executor throws or the
+   * ops do not apply — the state is then exactly as before and the tx is closed.
+   */
+  commitWithReceipt(tx: number): TickRecord {
+    if (tx === 0 || !this.liveTxs.has(tx)) throw new EngineError('UnknownTx', `unknown or closed tx ${tx}`);
+    const rulePackId = this.rulePackId();
+    const drained = this.scheduler.drainForTx(tx);
+    const planDigest = computePlanDigest(drained);
+
+    const entries: TickReceiptEntry[] = [];
+    const blockedBy: number[][] = [];
+    const reserved: PendingRewrite[] = [];
+    const reservedIdx: number[] = [];
+    const inSlots = new Map<string, SlotId>();
+    const outSlots = new Map<string, SlotId>();
+    for (let i = 0; i < drained.length; i++) {
+      const pr = drained[i]!;
+      if (this.scheduler.reserve(tx, pr)) {
+        this.telemetry?.onReserved?.(tx, pr.ruleId);
+        entries.push({ ruleId: pr.ruleId, scopeHash: pr.scopeHash, scope: pr.scope, disposition: 'applied' });
+        blockedBy.push([]);
+        reserved.push(pr);
+        reservedIdx.push(i);
+        extendSlotsFromFootprint(pr.footprint, pr.scope.warp, inSlots, outSlots);
+      } else {
+        this.telemetry?.onConflict?.(tx, pr.ruleId);
+        const blockers = reservedIdx.filter((k) => footprintsConflict(pr.footprint, drained[k]!.footprint));
+        if (blockers.length === 0) {
+          this.closeTx(tx);
+          throw new EngineError('InternalCorruption', 'scheduler rejected rewrite but no blockers were found');
+        }
+        entries.push({ ruleId: pr.ruleId, scopeHash: pr.scopeHash, scope: pr.scope, disposition: 'rejected' });
+        blockedBy.push(blockers);
+      }
+    }
+    const rewritesDigest = computeRewritesDigest(reserved);
+
+    // Execute: every executor sees the pre-tick state and shares one delta.
+    const delta = new TickDelta();
+    for (const pr of reserved) {
+      const reg = this.rulesByCompact[pr.compactRule];
+      if (!reg) {
+        this.closeTx(tx);
+        throw new EngineError('InternalCorruption', `no rule with compact id ${pr.compactRule}`);
+      }
+      const store = this.state.store(pr.scope.warp);
+      if (!store) {
+        this.closeTx(tx);
+        throw new EngineError('UnknownWarp', `unknown warp ${toHex(pr.scope.warp)}`);
+      }
+      try {
+        reg.rule.executor(viewOf(store), pr.scope.local, delta);
+      } catch (cause) {
+        this.closeTx(tx);
+        const scopeHex = toHex(pr.scope.local);
+        throw new TickFailedError(
+          `rule "${reg.rule.name}" threw at scope ${scopeHex} (warp ${toHex(pr.scope.warp)}) in tx ${tx}: ${describe(cause)}`,
+          { tx, ruleName: reg.rule.name, scopeHex, warpHex: toHex(pr.scope.warp) },
+          cause,
+        );
+      }
+    }
+    const ops = canonicalizeOps(delta.opsUnsorted());
+
+    const journal = this.state.beginJournal();
+    let patchOps;
+    try {
+      applyOps(this.state, ops);
+      validatePortalInvariants(this.state);
+      patchOps = diffFromJournal(journal, this.state);
+    } catch (cause) {
+      this.state.rollback(journal);
+      this.state.endJournal();
+      this.closeTx(tx);
+      const why = cause instanceof TickPatchError ? cause.message : describe(cause);
+      throw new TickFailedError(`apply_reserved_rewrites: failed to apply ops in tx ${tx}: ${why}`, { tx }, cause);
+    }
+    this.state.endJournal();
+
+    this.lastMat = this.bus.finalize();
+
+    const patch = new WarpTickPatchV1(this.policyId, rulePackId, 'committed', Array.from(inSlots.values()), Array.from(outSlots.values()), patchOps);
+    const stateRoot = computeStateRoot(this.state, this.currentRoot);
+    const parents = this.lastSnapshot ? [this.lastSnapshot.hash] : [];
+    const receiptDigest = computeReceiptDigest(entries);
+    const hash = computeCommitHashV2(stateRoot, parents, patch.digest, this.policyId);
+    const snapshot: Snapshot = {
+      root: this.currentRoot,
+      hash,
+      stateRoot,
+      parents,
+      planDigest,
+      decisionDigest: receiptDigest,
+      rewritesDigest,
+      patchDigest: patch.digest,
+      policyId: this.policyId,
+      tx,
+    };
+    const receipt: TickReceipt = { tx, entries, blockedBy, digest: receiptDigest };
+    const record: TickRecord = {
+      snapshot,
+      receipt,
+      patch,
+      footprints: drained.map((d) => d.footprint),
+      ruleNames: drained.map((d) => this.rulesByCompact[d.compactRule]!.rule.name),
+      inputs: this.pendingInputs,
+    };
+    this.pendingInputs = [];
+    this.lastSnapshot = snapshot;
+    this.history.push(record);
+    this.closeTx(tx);
+    this.telemetry?.onSummary?.(tx, reserved.length, drained.length - reserved.length);
+    return record;
+  }
+
+  private closeTx(tx: number): void {
+    this.liveTxs.delete(tx);
+    this.scheduler.finalizeTx(tx);
+  }
+
+  /** What an immediate empty commit would say (apart from `tx`). */
+  snapshot(): Snapshot {
+    const stateRoot = computeStateRoot(this.state, this.currentRoot);
+    const parents = this.lastSnapshot ? [this.lastSnapshot.hash] : [];
+    const patch = new WarpTickPatchV1(this.policyId, this.rulePackId(), 'committed', [], [], []);
+    const empty = digestLen0U64();
+    return {
+      root: this.currentRoot,
+      hash: computeCommitHashV2(stateRoot, parents, patch.digest, this.policyId),
+      stateRoot,
+      parents,
+      planDigest: empty,
+      decisionDigest: empty,
+      rewritesDigest: empty,
+      patchDigest: patch.digest,
+      policyId: this.policyId,
+      tx: this.txCounter,
+    };
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** The live state. Mutating it directly bypasses history recording; prefer `edit`. */
+  get warpState(): WarpState {
+    return this.state;
+  }
+
+  /** The store of the current root's warp. */
+  get rootStore(): GraphStore {
+    return this.state.store(this.currentRoot.warp)!;
+  }
+
+  get root(): NodeKey {
+    return this.currentRoot;
+  }
+
+  get lastCommit(): Snapshot | null {
+    return this.lastSnapshot;
+  }
+
+  /** The tick history ("ledger"). */
+  ledger(): readonly TickRecord[] {
+    return this.history;
+  }
+
+  /** Direct edits made since the last commit. */
+  uncommittedInputs(): readonly DirectEdit[] {
+    return this.pendingInputs;
+  }
+
+  /** The state at construction (U0). */
+  initial(): WarpState {
+    return this.initialState;
+  }
+
+  // ----------------------------------------------------------- direct edits
+
+  /** Applies and records a direct edit (outside any tick). */
+  edit(e: DirectEdit): IngestDisposition | null {
+    const r = applyDirectEdit(this.state, this.currentRoot, e);
+    this.pendingInputs.push(e);
+    return r;
+  }
+
+  insertNode(id: NodeId, record: NodeRecord): void {
+    this.edit({ kind: 'insertNode', warp: this.currentRoot.warp, id, record });
+  }
+
+  setNodeAttachment(id: NodeId, value: AttachmentValue | null): void {
+    this.edit({ kind: 'setNodeAttachment', warp: this.currentRoot.warp, id, value });
+  }
+
+  insertNodeWithAttachment(id: NodeId, record: NodeRecord, value: AttachmentValue | null): void {
+    this.insertNode(id, record);
+    this.setNodeAttachment(id, value);
+  }
+
+  insertEdge(from: NodeId, record: EdgeRecord): void {
+    this.edit({ kind: 'insertEdge', warp: this.currentRoot.warp, from, record });
+  }
+
+  // ---------------------------------------------------------------- intents
+
+  /** `ingest_intent` (§8.3): mutates the live state immediately, outside any tx. */
+  ingestIntent(bytes: Uint8Array): IngestDisposition {
+    return this.edit({ kind: 'ingestIntent', bytes: bytes.slice() }) as IngestDisposition;
+  }
+
+  /** Edges of type `edge:pending` in the inbox bucket. */
+  pendingIntentCount(): number {
+    const store = this.rootStore;
+    const pt = toHex(PENDING_EDGE_TYPE);
+    return store.edgesFrom(INBOX_NODE).filter((e) => toHex(e.ty) === pt).length;
+  }
+
+  /**
+   * `dispatch_next_intent` (§8.3): picks the pending intent with the smallest event id, applies the
+   * first matching `cmd/*` rule (ascending (rule id, name)) and then `sys/ack_pending`.
+   * @throws EngineError(UnknownRule) when `sys/ack_pending` is not registered
+   */
+  dispatchNextIntent(tx: number): DispatchDisposition {
+    const store = this.rootStore;
+    const pt = toHex(PENDING_EDGE_TYPE);
+    let best: NodeId | null = null;
+    let bestHex = '';
+    for (const e of store.edgesFrom(INBOX_NODE)) {
+      if (toHex(e.ty) !== pt) continue;
+      const h = toHex(e.to);
+      if (best === null || h < bestHex) {
+        best = e.to;
+        bestHex = h;
+      }
+    }
+    if (!best) return { kind: 'noPending' };
+    const cmds = this.rulesByCompact
+      .map((r) => r.rule)
+      .filter((r) => r.name.startsWith('cmd/'))
+      .map((r) => ({ r, k: toHex(r.id) }))
+      .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : a.r.name < b.r.name ? -1 : a.r.name > b.r.name ? 1 : 0));
+    let handlerMatched = false;
+    for (const { r } of cmds) {
+      if (this.apply(tx, r.name, best) === 'applied') {
+        handlerMatched = true;
+        break;
+      }
+    }
+    this.apply(tx, ACK_PENDING_RULE_NAME, best);
+    return { kind: 'consumed', intentId: best, handlerMatched };
+  }
+
+  // ------------------------------------------------------------ materialization
+
+  materializationBus(): MaterializationBus {
+    return this.bus;
+  }
+
+  lastMaterialization(): FinalizeReport['channels'] {
+    return this.lastMat.channels;
+  }
+
+  lastMaterializationErrors(): FinalizeReport['errors'] {
+    return this.lastMat.errors;
+  }
+
+  hasMaterializationErrors(): boolean {
+    return this.lastMat.errors.length > 0;
+  }
+
+  // ----------------------------------------------------------------- replay
+
+  /**
+   * Rebuilds the state after tick `i` from U0: each tick's recorded direct edits, then its patch.
+   * Does not change history or the tx counter.
+   * @throws EngineError(InvalidTickIndex); TickPatchError when a patch does not apply.
+   */
+  jumpToTick(i: number): void {
+    if (!Number.isInteger(i) || i < 0 || i >= this.history.length) {
+      throw new EngineError('InvalidTickIndex', `tick ${i} out of range 0..${this.history.length - 1}`);
+    }
+    const state = this.initialState.clone();
+    for (let t = 0; t <= i; t++) {
+      const rec = this.history[t]!;
+      for (const e of rec.inputs) applyDirectEdit(state, this.currentRoot, e);
+      rec.patch.applyToState(state);
+    }
+    this.state = state;
+  }
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,164 @@
+/**
+ * The scheduler: per-tx pending queues with last-wins dedup, the canonical drain order, and the
+ * independence check that accepts or rejects each candidate (ENGINE-SPEC §4.2-4.6).
+ *
+ * Frozen (hashes depend on the drain order):
+ * - Radix scheduler, n = queued candidates after dedup:
+ *   n ≤ 1: as queued; 1 < n ≤ 1024: ascending (scope_hash bytewise, compact rule id, nonce);
+ *   n > 1024: warp-core's 20-pass LSD radix order, i.e. ascending by the sixteen 2-byte scope
+ *   digits taken from bytes 30..31 DOWN to 0..1 (each digit big-endian), then compact id, nonce.
+ *   The two orders differ; the switch is at exactly 1024/1025.
+ * - Last-wins enqueue: a repeat of (scope_hash, compact id) replaces the payload in place and
+ *   refreshes its nonce; the entry keeps its queue position.
+ * - Reserve (Radix): the §3.3 matrix against the tx's warp-lifted frontier; factor masks ignored.
+ * - Legacy: ordered by (scope_hash, full rule id), rejects when `!independent(candidate, accepted)`
+ *   (factor-mask fast path: with masks 0 it never rejects).
+ */
+import { toHex } from './bytes';
+import { ActiveFootprints, independent, type Footprint } from './footprint';
+import type { Hash } from './ident';
+import type { NodeKey } from './record';
+
+/** @public */
+export type SchedulerKind = 'radix' | 'legacy';
+
+/** @public */
+export const SMALL_SORT_THRESHOLD = 1024;
+
+/** A matched candidate waiting for commit. @public */
+export interface PendingRewrite {
+  readonly ruleId: Hash;
+  readonly compactRule: number;
+  readonly scopeHash: Hash;
+  readonly scope: NodeKey;
+  readonly footprint: Footprint;
+  phase: 'matched' | 'reserved' | 'committed' | 'aborted';
+}
+
+interface ThinEntry {
+  scopeHex: string;
+  compact: number;
+  nonce: number;
+  handle: number;
+}
+
+class PendingTx {
+  nextNonce = 0;
+  readonly index = new Map<string, number>();
+  readonly thin: ThinEntry[] = [];
+  readonly fat: PendingRewrite[] = [];
+}
+
+const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, '0');
+
+/** Byte-lexicographic key: (scope bytes, compact id, nonce). @internal */
+export function comparisonKey(scopeHex: string, compact: number, nonce: number): string {
+  return scopeHex + hex8(compact) + hex8(nonce);
+}
+
+/** Radix key: scope digits 15..0 (each two bytes, big-endian), then compact id, nonce. @internal */
+export function radixKey(scopeHex: string, compact: number, nonce: number): string {
+  let s = '';
+  for (let d = 15; d >= 0; d--) s += scopeHex.slice(4 * d, 4 * d + 4);
+  return s + hex8(compact) + hex8(nonce);
+}
+
+/** Orders thin entries exactly as `drain_for_tx`. @internal */
+export function drainOrder<T extends { scopeHex: string; compact: number; nonce: number }>(entries: readonly T[]): T[] {
+  const n = entries.length;
+  if (n <= 1) return entries.slice();
+  const keyOf = n <= SMALL_SORT_THRESHOLD ? comparisonKey : radixKey;
+  const keyed = entries.map((e) => ({ e, k: keyOf(e.scopeHex, e.compact, e.nonce) }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.e);
+}
+
+/** @public */
+export class Scheduler {
+  private readonly pending = new Map<number, PendingTx>();
+  private readonly legacyPending = new Map<number, Map<string, PendingRewrite>>();
+  private readonly active = new Map<number, ActiveFootprints>();
+  private readonly legacyAccepted = new Map<number, Footprint[]>();
+
+  constructor(readonly kind: SchedulerKind = 'radix') {}
+
+  /** Queues a candidate with last-wins dedup. */
+  enqueue(tx: number, pr: PendingRewrite): void {
+    const scopeHex = toHex(pr.scopeHash);
+    if (this.kind === 'legacy') {
+      let m = this.legacyPending.get(tx);
+      if (!m) this.legacyPending.set(tx, (m = new Map()));
+      m.set(scopeHex + toHex(pr.ruleId), pr);
+      return;
+    }
+    let p = this.pending.get(tx);
+    if (!p) this.pending.set(tx, (p = new PendingTx()));
+    const key = `${scopeHex}:${pr.compactRule}`;
+    const at = p.index.get(key);
+    if (at !== undefined) {
+      const t = p.thin[at]!;
+      p.fat[t.handle] = pr;
+      t.nonce = p.nextNonce;
+    } else {
+      p.fat.push(pr);
+      p.thin.push({ scopeHex, compact: pr.compactRule, nonce: p.nextNonce, handle: p.fat.length - 1 });
+      p.index.set(key, p.thin.length - 1);
+    }
+    p.nextNonce = (p.nextNonce + 1) >>> 0;
+  }
+
+  /** Number of queued candidates for `tx` (after dedup). */
+  pendingCount(tx: number): number {
+    if (this.kind === 'legacy') return this.legacyPending.get(tx)?.size ?? 0;
+    return this.pending.get(tx)?.thin.length ?? 0;
+  }
+
+  /** Removes the tx's queue and returns it in canonical order. */
+  drainForTx(tx: number): PendingRewrite[] {
+    if (this.kind === 'legacy') {
+      const m = this.legacyPending.get(tx);
+      this.legacyPending.delete(tx);
+      if (!m) return [];
+      const keys = Array.from(m.keys()).sort();
+      return keys.map((k) => m.get(k)!);
+    }
+    const p = this.pending.get(tx);
+    this.pending.delete(tx);
+    if (!p) return [];
+    return drainOrder(p.thin).map((t) => p.fat[t.handle]!);
+  }
+
+  /** Accepts (marks the frontier, phase Reserved) or rejects (phase Aborted) a candidate. */
+  reserve(tx: number, pr: PendingRewrite): boolean {
+    if (this.kind === 'legacy') {
+      let acc = this.legacyAccepted.get(tx);
+      if (!acc) this.legacyAccepted.set(tx, (acc = []));
+      for (const a of acc) {
+        if (!independent(pr.footprint, a)) {
+          pr.phase = 'aborted';
+          return false;
+        }
+      }
+      acc.push(pr.footprint);
+      pr.phase = 'reserved';
+      return true;
+    }
+    let a = this.active.get(tx);
+    if (!a) this.active.set(tx, (a = new ActiveFootprints()));
+    if (a.conflicts(pr.footprint, pr.scope.warp)) {
+      pr.phase = 'aborted';
+      return false;
+    }
+    a.mark(pr.footprint, pr.scope.warp);
+    pr.phase = 'reserved';
+    return true;
+  }
+
+  /** Drops every per-tx structure (pending queue and frontier). */
+  finalizeTx(tx: number): void {
+    this.pending.delete(tx);
+    this.legacyPending.delete(tx);
+    this.active.delete(tx);
+    this.legacyAccepted.delete(tx);
+  }
+}
