@@ -1,0 +1,81 @@
+/**
+ * The demo rule `motion/update` (upstream `echo_dry_tests::motion_rule()`, default `det_float`
+ * lane; SCENARIOS.md §3, ENGINE-SPEC §2.7, bench REFERENCE.md §3).
+ *
+ * Frozen:
+ * - id = BLAKE3("rule:motion/update") = 8c9fdd38…58e98473; name "motion/update".
+ * - Per axis: pos' = fromF32(f32(toF32(pos) + toF32(vel))), vel' = fromF32(toF32(vel)); the result
+ *   is always written as a v2 atom (48 bytes).
+ *
+ * Invariants:
+ * - Matcher: the scope node's α attachment decodes as a motion payload (v2 or v0 by type id and
+ *   exact length). It does not check that the node exists.
+ * - Footprint: a_write = {α(scope)} when the scope node exists, otherwise empty.
+ * - Executor: nothing if the node is absent or the payload does not decode; otherwise one
+ *   `SetAttachment(α(scope), Atom{v2, bytes})`, emitted ONLY if the new bytes differ from the
+ *   current bytes (a v0 payload always differs: 24 vs 48 bytes).
+ * - `Math.fround(a + b)` is the correctly rounded f32 sum: the double sum is rounded once more,
+ *   but binary64 has ≥ 2·24 + 2 bits, so double rounding is innocuous for addition.
+ * - warp-core's `F32Scalar` canonicalisation (−0, subnormals, NaN) never triggers here: `toF32`
+ *   yields +0 or normals ≥ 2⁻³² in magnitude, and their sums are +0 or multiples of 2⁻³² ≤ 2⁶⁴.
+ */
+import { bytesEqual } from '../bytes';
+import { fromF32, toF32 } from '../fixedQ32';
+import { Footprint } from '../footprint';
+import type { GraphView } from '../graphView';
+import { makeRuleId, type NodeId } from '../ident';
+import { decodeMotionAtomPayload, encodeMotionRaw, MOTION_V2_TYPE_ID } from '../payload';
+import { atom, nodeAlpha } from '../record';
+import type { RewriteRule } from '../rule';
+import type { TickDelta } from '../tickDelta';
+
+/** @public */
+export const MOTION_RULE_NAME = 'motion/update';
+
+/** BLAKE3("rule:motion/update"). @public */
+export const MOTION_RULE_ID = makeRuleId(MOTION_RULE_NAME);
+
+/** Matcher: the scope's α attachment is a decodable motion atom. @public */
+export function motionMatcher(view: GraphView, scope: NodeId): boolean {
+  return decodeMotionAtomPayload(view.nodeAttachment(scope)) !== null;
+}
+
+/** Footprint: a_write = {α(scope)} if the scope node exists. @public */
+export function motionFootprint(view: GraphView, scope: NodeId): Footprint {
+  const fp = new Footprint();
+  if (view.node(scope)) fp.writeAttachment(nodeAlpha(view.warpId(), scope));
+  return fp;
+}
+
+/** Executor: one integration step, emitted only when the bytes change. Usable standalone (BOAW). @public */
+export function motionExecutor(view: GraphView, scope: NodeId, delta: TickDelta): void {
+  if (!view.node(scope)) return;
+  const current = view.nodeAttachment(scope);
+  const decoded = decodeMotionAtomPayload(current);
+  if (!decoded || !current || current.kind !== 'atom') return;
+  const { pos, vel } = decoded;
+  const newPos: bigint[] = [];
+  const newVel: bigint[] = [];
+  for (let i = 0; i < 3; i++) {
+    const v = toF32(vel[i]!);
+    newPos.push(fromF32(Math.fround(toF32(pos[i]!) + v)));
+    newVel.push(fromF32(v));
+  }
+  const bytes = encodeMotionRaw(newPos, newVel);
+  if (bytesEqual(bytes, current.bytes)) return;
+  delta.emit({ op: 'SetAttachment', key: nodeAlpha(view.warpId(), scope), value: atom(MOTION_V2_TYPE_ID, bytes) });
+}
+
+/** The `motion/update` rule. @public */
+export function motionRule(): RewriteRule {
+  return {
+    id: MOTION_RULE_ID,
+    name: MOTION_RULE_NAME,
+    matcher: motionMatcher,
+    executor: motionExecutor,
+    computeFootprint: motionFootprint,
+    left: [],
+    factorMask: 0n,
+    conflictPolicy: 'abort',
+  };
+}
