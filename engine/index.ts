@@ -23,3 +23,4 @@ export * from './directEdit';
 export * from './canonicalStateHash';
 export * from './materialization';
 export * from './engine';
+export * from './sandbox';
