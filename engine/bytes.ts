@@ -63,7 +63,7 @@ export function compareStrings(a: string, b: string): number {
 }
 
 const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** UTF-8 bytes of a string. @public */
 export function utf8(s: string): Uint8Array {
