@@ -23,6 +23,7 @@ import { GraphStore } from './graph';
 import type { GraphView } from './graphView';
 import * as ident from './ident';
 import type { Hash, NodeId, WarpId } from './ident';
+import * as dind from './dind/index';
 import * as inbox from './inbox';
 import * as payload from './payload';
 import * as record from './record';
@@ -110,6 +111,7 @@ export const worldApi = {
   ...record,
   ...payload,
   inbox,
+  dind,
   Footprint,
   GraphStore,
   packPortKey,
