@@ -43,7 +43,7 @@ import type { RewriteRule } from './rule';
 import { Scheduler, type PendingRewrite, type SchedulerKind } from './scheduler';
 import { computeCommitHashV2, computeStateRoot, type Snapshot } from './snapshot';
 import { applyOps, WarpTickPatchV1 } from './tickPatch';
-import { canonicalizeOps, TickDelta } from './tickDelta';
+import { canonicalizeOps, TickDelta, type WarpOp } from './tickDelta';
 import { validatePortalInvariants, WarpState } from './warpState';
 
 /** Receives scheduler events; never affects determinism. @public */
@@ -75,6 +75,12 @@ export interface TickRecord {
   readonly ruleNames: readonly string[];
   /** Direct edits applied since the previous commit, in call order. */
   readonly inputs: readonly DirectEdit[];
+  /**
+   * The canonical executor ops that were applied (last-wins, sorted). Replaying `inputs` then these
+   * ops reproduces the post-tick state exactly — unlike the diff patch, which drops a re-parented
+   * edge's attachment (ENGINE-SPEC §6.6).
+   */
+  readonly appliedOps: readonly WarpOp[];
 }
 
 interface RegisteredRule {
@@ -339,6 +345,7 @@ export class Engine {
       footprints: drained.map((d) => d.footprint),
       ruleNames: drained.map((d) => this.rulesByCompact[d.compactRule]!.rule.name),
       inputs: this.pendingInputs,
+      appliedOps: ops,
     };
     this.pendingInputs = [];
     this.lastSnapshot = snapshot;
@@ -387,6 +394,20 @@ export class Engine {
 
   get root(): NodeKey {
     return this.currentRoot;
+  }
+
+  /**
+   * Replaces the live state and the parent of the next commit (used by timelines to continue a
+   * branch from any commit). Clears pending direct edits; the linear ledger is left as is.
+   * @throws EngineError(UnknownWarp) when `state` lacks the current root's instance or store.
+   */
+  adoptHead(state: WarpState, head: Snapshot | null): void {
+    if (!state.instance(this.currentRoot.warp) || !state.store(this.currentRoot.warp)) {
+      throw new EngineError('UnknownWarp', 'adopted state has no root instance');
+    }
+    this.state = state;
+    this.lastSnapshot = head;
+    this.pendingInputs = [];
   }
 
   get lastCommit(): Snapshot | null {
