@@ -238,6 +238,12 @@ export class WorldSession {
     return this.nextTick;
   }
 
+  /** Runs the driver's tick `k` (timelines resume branches at any depth) and commits it. */
+  runTick(k: number): TickRecord {
+    this.nextTick = k;
+    return this.tick();
+  }
+
   /**
    * Runs the driver for the next tick and commits it.
    * @throws WorldError(UnknownRule) when the driver names an unregistered rule;

@@ -1,0 +1,5 @@
+/** Timelines' door: the commit DAG, fork/seek/replay/merge, divergence, provenance. */
+export * from './errors';
+export * from './replay';
+export * from './slots';
+export * from './timeline';
