@@ -125,6 +125,28 @@ export const worldApi = {
 /** @public */
 export type WorldApi = typeof worldApi;
 
+/** Human labels of ids derived through the API (hex → "node:cell-0-0"); display only, never hashed. @public */
+export type LabelBook = Map<string, string>;
+
+/** A world API whose id makers also record each id's label into `labels`. @public */
+export function labellingWorldApi(labels: LabelBook): WorldApi {
+  const wrap =
+    <T extends Uint8Array>(kind: string, f: (s: string) => T) =>
+    (s: string): T => {
+      const id = f(s);
+      const k = bytes.toHex(id);
+      if (!labels.has(k)) labels.set(k, `${kind}:${s}`);
+      return id;
+    };
+  return {
+    ...worldApi,
+    makeNodeId: wrap('node', ident.makeNodeId),
+    makeTypeId: wrap('type', ident.makeTypeId),
+    makeEdgeId: wrap('edge', ident.makeEdgeId),
+    makeWarpId: wrap('warp', ident.makeWarpId),
+  };
+}
+
 /** Why a world could not be loaded or run. @public */
 export class WorldError extends Error {
   constructor(
@@ -138,13 +160,13 @@ export class WorldError extends Error {
 }
 
 /** Checks a module's default export and the definition it returns; names the first bad field. @public */
-export function instantiateWorld(mod: unknown, where: string): WorldDefinition {
+export function instantiateWorld(mod: unknown, where: string, api: WorldApi = worldApi): WorldDefinition {
   if (typeof mod !== 'function') {
     throw new WorldError('BadShape', `${where}: default export must be a function (api) => world, got ${describeType(mod)}`);
   }
   let def: unknown;
   try {
-    def = (mod as WorldModule)(worldApi);
+    def = (mod as WorldModule)(api);
   } catch (e) {
     throw new WorldError('BadShape', `${where}: the world function threw: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
@@ -239,9 +261,9 @@ export class WorldSession {
   }
 
   /** Runs the driver's tick `k` (timelines resume branches at any depth) and commits it. */
-  runTick(k: number): TickRecord {
+  runTick(k: number, opts: { shuffleSeed?: number } = {}): TickRecord {
     this.nextTick = k;
-    return this.tick();
+    return this.tick(opts);
   }
 
   /**
@@ -249,8 +271,9 @@ export class WorldSession {
    * @throws WorldError(UnknownRule) when the driver names an unregistered rule;
    *         WorldError(RuleThrew) when a rule throws (naming rule, scope and tick).
    */
-  tick(): TickRecord {
+  tick(opts: { shuffleSeed?: number } = {}): TickRecord {
     const k = this.nextTick;
+    const deferred: Array<() => 'applied' | 'noMatch'> | null = opts.shuffleSeed === undefined ? null : [];
     const e = this.engine;
     const tx = e.begin();
     const root = e.root;
@@ -273,11 +296,30 @@ export class WorldSession {
       engine: e,
       ingest: (b) => e.ingestIntent(b),
       dispatchNextIntent: () => guard('cmd/*', null, () => e.dispatchNextIntent(tx)),
-      apply: (rule, scope) => guard(rule, scope, () => e.applyInWarp(tx, root.warp, rule, scope, [])),
-      applyInWarp: (warp, rule, scope, descent = []) => guard(rule, scope, () => e.applyInWarp(tx, warp, rule, scope, descent)),
+      apply: (rule, scope) => {
+        const run = () => guard(rule, scope, () => e.applyInWarp(tx, root.warp, rule, scope, []));
+        if (!deferred) return run();
+        deferred.push(run);
+        return 'applied';
+      },
+      applyInWarp: (warp, rule, scope, descent = []) => {
+        const run = () => guard(rule, scope, () => e.applyInWarp(tx, warp, rule, scope, descent));
+        if (!deferred) return run();
+        deferred.push(run);
+        return 'applied';
+      },
     };
     try {
       this.world.driver(ctx);
+      // Determinism check mode: replay the driver's apply calls in a seeded shuffled order.
+      if (deferred) {
+        const rnd = prng(opts.shuffleSeed! + k);
+        for (let i = deferred.length - 1; i > 0; i--) {
+          const j = Math.floor(rnd() * (i + 1));
+          [deferred[i], deferred[j]] = [deferred[j]!, deferred[i]!];
+        }
+        for (const run of deferred) run();
+      }
     } catch (err) {
       if (e.isLive(tx)) e.abort(tx);
       if (err instanceof WorldError || err instanceof EngineError) throw err;

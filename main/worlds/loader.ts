@@ -13,7 +13,7 @@ import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { instantiateWorld, WorldError, type WorldDefinition } from '../../engine/world';
+import { instantiateWorld, worldApi, WorldError, type WorldApi, type WorldDefinition } from '../../engine/world';
 
 const WORLDS_DIR = fileURLToPath(new URL('../../engine/worlds/', import.meta.url));
 
@@ -31,7 +31,7 @@ export function resolveWorldPath(spec: string, cwd = process.cwd()): string {
 }
 
 /** Imports the module and returns the validated world definition. @throws WorldError */
-export async function loadWorld(spec: string, cwd = process.cwd()): Promise<{ path: string; world: WorldDefinition }> {
+export async function loadWorld(spec: string, cwd = process.cwd(), api: WorldApi = worldApi): Promise<{ path: string; world: WorldDefinition }> {
   const path = resolveWorldPath(spec, cwd);
   if (!existsSync(path) || !statSync(path).isFile()) throw new WorldError('NotFound', `${path}: world file not found`);
   let ns: Record<string, unknown>;
@@ -47,7 +47,7 @@ export async function loadWorld(spec: string, cwd = process.cwd()): Promise<{ pa
   let mod = ns.default;
   // A CommonJS-compiled module (file outside any "type": "module" package) nests the export.
   if (mod && typeof mod === 'object' && typeof (mod as Record<string, unknown>).default === 'function') mod = (mod as Record<string, unknown>).default;
-  return { path, world: instantiateWorld(mod, path) };
+  return { path, world: instantiateWorld(mod, path, api) };
 }
 
 function firstLine(s: string): string {

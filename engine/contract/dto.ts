@@ -1,0 +1,260 @@
+/**
+ * Plain-data shapes that cross the IPC / WebSocket boundary. Only structured-clone-safe values:
+ * objects, arrays, strings, numbers, booleans, null. Ids are lowercase 64-digit hex (`Hex`).
+ * Nothing here is hashed; canonical bytes never travel as JSON.
+ */
+
+/** Lowercase hex of a 32-byte id. */
+export type Hex = string;
+
+export interface AttachmentDto {
+  readonly kind: 'atom' | 'descend';
+  /** Atom: type id; descend: child warp. */
+  readonly typeId?: Hex;
+  readonly warp?: Hex;
+  /** Name of the world codec that decoded it, when one matched. */
+  readonly codec?: string;
+  /** Decoded value (plain data) from the world's codec. */
+  readonly decoded?: unknown;
+  /** Raw bytes as hex (atoms). */
+  readonly hex?: string;
+  readonly length?: number;
+}
+
+export interface NodeDto {
+  readonly id: Hex;
+  readonly warp: Hex;
+  readonly type: Hex;
+  /** Human label when the id was derived from a known label (e.g. makeNodeId("cell-0-0")). */
+  readonly label?: string;
+  readonly typeLabel?: string;
+  readonly attachment: AttachmentDto | null;
+  /** True when reachable from the root (only reachable nodes count in the state root). */
+  readonly reachable: boolean;
+}
+
+export interface EdgeDto {
+  readonly id: Hex;
+  readonly warp: Hex;
+  readonly from: Hex;
+  readonly to: Hex;
+  readonly type: Hex;
+  readonly label?: string;
+  readonly typeLabel?: string;
+  readonly attachment: AttachmentDto | null;
+}
+
+export interface InstanceDto {
+  readonly warp: Hex;
+  readonly rootNode: Hex;
+  readonly label?: string;
+  /** The portal slot: owner node/edge id in the parent warp. */
+  readonly parent: { readonly owner: 'node' | 'edge'; readonly warp: Hex; readonly local: Hex } | null;
+}
+
+/** The whole graph at one commit (sent once per subscription, never per tick). */
+export interface GraphSnapshotDto {
+  readonly commit: Hex | null;
+  readonly tick: number;
+  readonly branch: string;
+  readonly rootWarp: Hex;
+  readonly rootNode: Hex;
+  readonly instances: readonly InstanceDto[];
+  readonly nodes: readonly NodeDto[];
+  readonly edges: readonly EdgeDto[];
+}
+
+/** The change between two consecutive commits of the viewed branch. */
+export interface GraphDeltaDto {
+  readonly fromCommit: Hex | null;
+  readonly toCommit: Hex;
+  readonly upsertNodes: readonly NodeDto[];
+  readonly removeNodes: readonly { readonly warp: Hex; readonly id: Hex }[];
+  readonly upsertEdges: readonly EdgeDto[];
+  readonly removeEdges: readonly { readonly warp: Hex; readonly id: Hex }[];
+  readonly instances: readonly InstanceDto[];
+}
+
+export interface RuleCountDto {
+  readonly rule: string;
+  readonly applied: number;
+  readonly rejected: number;
+}
+
+/** Hashes and counts of one commit. */
+export interface TickSummaryDto {
+  readonly commit: Hex;
+  readonly parents: readonly Hex[];
+  readonly tick: number;
+  readonly branch: string;
+  readonly kind: 'tick' | 'merge';
+  readonly stateRoot: Hex;
+  readonly patchDigest: Hex;
+  readonly planDigest: Hex;
+  readonly decisionDigest: Hex;
+  readonly rewritesDigest: Hex;
+  readonly candidates: number;
+  readonly applied: number;
+  readonly rejected: number;
+  readonly ops: number;
+  readonly perRule: readonly RuleCountDto[];
+  /** Wall time of the commit on the host (not deterministic; never hashed). */
+  readonly millis: number;
+}
+
+/** A tick event: the summary plus the graph delta that reaches `summary.commit`. */
+export interface TickEventDto {
+  readonly summary: TickSummaryDto;
+  readonly delta: GraphDeltaDto;
+  /** Sequence number of the event stream (gapless per subscription). */
+  readonly seq: number;
+}
+
+export type SlotDto =
+  | { readonly kind: 'node' | 'edge'; readonly warp: Hex; readonly id: Hex; readonly label?: string }
+  | { readonly kind: 'attachment'; readonly owner: 'node' | 'edge'; readonly plane: 'alpha' | 'beta'; readonly warp: Hex; readonly id: Hex; readonly label?: string }
+  | { readonly kind: 'port'; readonly port: string };
+
+export interface FootprintDto {
+  readonly reads: readonly SlotDto[];
+  readonly writes: readonly SlotDto[];
+  readonly ports: readonly SlotDto[];
+}
+
+export interface OverlapDto {
+  readonly slot: SlotDto;
+  readonly candidate: string;
+  readonly blocker: string;
+}
+
+export interface CandidateDto {
+  readonly index: number;
+  readonly rule: string;
+  readonly ruleId: Hex;
+  readonly scope: Hex;
+  readonly scopeWarp: Hex;
+  readonly scopeLabel?: string;
+  readonly scopeHash: Hex;
+  readonly disposition: 'applied' | 'rejected';
+  readonly blockedBy: readonly number[];
+  readonly footprint: FootprintDto;
+  /** For a rejected candidate: per blocker, the exact overlapping slots. */
+  readonly overlaps: readonly { readonly blocker: number; readonly slots: readonly OverlapDto[] }[];
+}
+
+export interface OpDto {
+  readonly op: string;
+  readonly key: string;
+  readonly summary: string;
+}
+
+export interface TickDetailDto {
+  readonly summary: TickSummaryDto;
+  readonly candidates: readonly CandidateDto[];
+  readonly ops: readonly OpDto[];
+  readonly inSlots: readonly SlotDto[];
+  readonly outSlots: readonly SlotDto[];
+  readonly inputs: readonly string[];
+}
+
+export interface CommitDto {
+  readonly commit: Hex;
+  readonly parents: readonly Hex[];
+  readonly tick: number;
+  readonly kind: 'tick' | 'merge';
+  readonly createdOn: string;
+  readonly rejected: number;
+}
+
+export interface BranchDto {
+  readonly name: string;
+  readonly head: Hex | null;
+  readonly tick: number;
+}
+
+export interface TimelineDto {
+  readonly active: string;
+  readonly branches: readonly BranchDto[];
+  readonly commits: readonly CommitDto[];
+  /** The commit the view shows (the active head unless scrubbed back). */
+  readonly viewing: Hex | null;
+  readonly verified: boolean;
+}
+
+export interface WorldDto {
+  readonly name: string;
+  readonly description: string;
+  readonly source: string;
+  readonly params: Readonly<Record<string, number | string>>;
+  readonly rules: readonly string[];
+  readonly codecs: readonly string[];
+}
+
+export interface NodeDetailDto {
+  readonly node: NodeDto;
+  readonly out: readonly EdgeDto[];
+  readonly in: readonly EdgeDto[];
+  readonly provenance: readonly ProvenanceDto[];
+}
+
+export interface ProvenanceDto {
+  readonly commit: Hex;
+  readonly tick: number;
+  readonly by: string;
+  readonly before: string;
+  readonly after: string;
+}
+
+export interface MergeConflictDto {
+  readonly key: string;
+  readonly slot: string;
+  readonly base: string;
+  readonly ours: string;
+  readonly theirs: string;
+  readonly oursCommits: readonly Hex[];
+  readonly theirsCommits: readonly Hex[];
+}
+
+export interface MergePreviewDto {
+  readonly base: Hex | null;
+  readonly ours: Hex | null;
+  readonly theirs: Hex | null;
+  readonly clean: number;
+  readonly conflicts: readonly MergeConflictDto[];
+}
+
+export interface DivergenceDto {
+  readonly index: number | null;
+  readonly a: Hex | null;
+  readonly b: Hex | null;
+  readonly hashCompares: number;
+  readonly receipts: { readonly onlyA: readonly string[]; readonly onlyB: readonly string[] };
+  readonly ops: { readonly onlyA: readonly string[]; readonly onlyB: readonly string[] };
+}
+
+export interface DiffDto {
+  readonly a: Hex | null;
+  readonly b: Hex | null;
+  readonly ops: readonly OpDto[];
+  readonly slots: readonly SlotDto[];
+}
+
+export interface VerifyDto {
+  readonly branch: string;
+  readonly ok: boolean;
+  readonly count: number;
+  readonly firstBad?: Hex;
+  readonly error?: string;
+}
+
+export interface DeterminismDto {
+  readonly ticks: number;
+  readonly chains: readonly { readonly label: string; readonly heads: readonly Hex[] }[];
+  readonly agree: boolean;
+  readonly firstDifference: { readonly tick: number; readonly labels: readonly string[] } | null;
+}
+
+export interface ErrorDto {
+  readonly code: string;
+  readonly message: string;
+}

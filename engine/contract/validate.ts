@@ -1,0 +1,188 @@
+/**
+ * Run-time validators for every invoke request (no dependencies). The host runs them before a
+ * payload touches the engine; anything malformed or hostile gets a typed `BadRequest` error and
+ * changes nothing.
+ *
+ * Invariants: validators never throw anything but `ContractError`; they reject unknown keys, wrong
+ * types, non-hex ids, oversized strings/arrays and prototype-polluting keys.
+ */
+import { INVOKE_CHANNELS, type InvokeChannel, type Req } from './ipc';
+
+export class ContractError extends Error {
+  readonly code = 'BadRequest';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContractError';
+  }
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const MAX_STRING = 4096;
+const MAX_BASE64 = 256 * 1024 * 1024;
+
+type Obj = Record<string, unknown>;
+
+function isPlainObject(v: unknown): v is Obj {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+function obj(v: unknown, allowed: readonly string[], where: string): Obj {
+  if (!isPlainObject(v)) throw new ContractError(`${where}: expected an object`);
+  for (const k of Object.keys(v)) {
+    if (!allowed.includes(k)) throw new ContractError(`${where}: unexpected field "${k.slice(0, 40)}"`);
+  }
+  return v;
+}
+
+function str(v: unknown, where: string, max = MAX_STRING): string {
+  if (typeof v !== 'string') throw new ContractError(`${where}: expected a string`);
+  if (v.length > max) throw new ContractError(`${where}: string too long`);
+  return v;
+}
+
+function hex(v: unknown, where: string): string {
+  const s = str(v, where, 64);
+  if (!HEX64.test(s)) throw new ContractError(`${where}: expected 64 lowercase hex digits`);
+  return s;
+}
+
+function hexOrNull(v: unknown, where: string): string | null {
+  return v === null ? null : hex(v, where);
+}
+
+function int(v: unknown, where: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ContractError(`${where}: expected an integer in ${min}..${max}`);
+  return v;
+}
+
+function num(v: unknown, where: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new ContractError(`${where}: expected a number in ${min}..${max}`);
+  return v;
+}
+
+function branchName(v: unknown, where: string): string {
+  const s = str(v, where, 64);
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/.test(s)) throw new ContractError(`${where}: invalid branch name`);
+  return s;
+}
+
+function stringRecord(v: unknown, where: string): Record<string, string> {
+  if (!isPlainObject(v)) throw new ContractError(`${where}: expected an object`);
+  const out: Record<string, string> = {};
+  const keys = Object.keys(v);
+  if (keys.length > 64) throw new ContractError(`${where}: too many entries`);
+  for (const k of keys) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') throw new ContractError(`${where}: forbidden key`);
+    out[str(k, where, 128)] = str(v[k], `${where}.${k.slice(0, 40)}`);
+  }
+  return out;
+}
+
+function slot(v: unknown, where: string): Req<'echo:query.blame'>['slot'] {
+  if (!isPlainObject(v)) throw new ContractError(`${where}: expected a slot`);
+  const kind = v.kind;
+  if (kind === 'node' || kind === 'edge') {
+    const o = obj(v, ['kind', 'warp', 'id', 'label'], where);
+    return { kind, warp: hex(o.warp, `${where}.warp`), id: hex(o.id, `${where}.id`) };
+  }
+  if (kind === 'attachment') {
+    const o = obj(v, ['kind', 'owner', 'plane', 'warp', 'id', 'label'], where);
+    if (o.owner !== 'node' && o.owner !== 'edge') throw new ContractError(`${where}.owner: expected node or edge`);
+    if (o.plane !== 'alpha' && o.plane !== 'beta') throw new ContractError(`${where}.plane: expected alpha or beta`);
+    return { kind, owner: o.owner, plane: o.plane, warp: hex(o.warp, `${where}.warp`), id: hex(o.id, `${where}.id`) };
+  }
+  throw new ContractError(`${where}.kind: expected node, edge or attachment`);
+}
+
+const EMPTY = (v: unknown, where: string) => obj(v, [], where) as Record<string, never>;
+
+type Validators = { [K in InvokeChannel]: (v: unknown, where: string) => Req<K> };
+
+const VALIDATORS: Validators = {
+  'echo:world.load': (v, w) => {
+    const o = obj(v, ['world', 'params'], w);
+    const out: Req<'echo:world.load'> = { world: str(o.world, `${w}.world`, 1024) };
+    if (o.params !== undefined) out.params = stringRecord(o.params, `${w}.params`);
+    return out;
+  },
+  'echo:world.info': EMPTY,
+  'echo:graph.snapshot': (v, w) => {
+    const o = obj(v, ['commit'], w);
+    return o.commit === undefined ? {} : { commit: hexOrNull(o.commit, `${w}.commit`) };
+  },
+  'echo:tick.step': (v, w) => ({ n: int(obj(v, ['n'], w).n, `${w}.n`, 1, 10_000) }),
+  'echo:tick.play': (v, w) => ({ ticksPerSecond: num(obj(v, ['ticksPerSecond'], w).ticksPerSecond, `${w}.ticksPerSecond`, 0.1, 1000) }),
+  'echo:tick.pause': EMPTY,
+  'echo:tick.detail': (v, w) => ({ commit: hex(obj(v, ['commit'], w).commit, `${w}.commit`) }),
+  'echo:timeline.get': EMPTY,
+  'echo:timeline.seek': (v, w) => ({ commit: hexOrNull(obj(v, ['commit'], w).commit, `${w}.commit`) }),
+  'echo:timeline.fork': (v, w) => {
+    const o = obj(v, ['name', 'at'], w);
+    const out: Req<'echo:timeline.fork'> = { name: branchName(o.name, `${w}.name`) };
+    if (o.at !== undefined) out.at = hexOrNull(o.at, `${w}.at`);
+    return out;
+  },
+  'echo:timeline.switch': (v, w) => ({ branch: branchName(obj(v, ['branch'], w).branch, `${w}.branch`) }),
+  'echo:timeline.verify': (v, w) => {
+    const o = obj(v, ['branch'], w);
+    return o.branch === undefined ? {} : { branch: branchName(o.branch, `${w}.branch`) };
+  },
+  'echo:timeline.mergePreview': (v, w) => {
+    const o = obj(v, ['ours', 'theirs'], w);
+    return { ours: branchName(o.ours, `${w}.ours`), theirs: branchName(o.theirs, `${w}.theirs`) };
+  },
+  'echo:timeline.merge': (v, w) => {
+    const o = obj(v, ['ours', 'theirs', 'resolutions'], w);
+    const r = stringRecord(o.resolutions, `${w}.resolutions`);
+    const resolutions: Record<string, 'ours' | 'theirs'> = {};
+    for (const [k, x] of Object.entries(r)) {
+      if (x !== 'ours' && x !== 'theirs') throw new ContractError(`${w}.resolutions: expected ours or theirs`);
+      resolutions[k] = x;
+    }
+    return { ours: branchName(o.ours, `${w}.ours`), theirs: branchName(o.theirs, `${w}.theirs`), resolutions };
+  },
+  'echo:timeline.diverge': (v, w) => {
+    const o = obj(v, ['a', 'b'], w);
+    return { a: branchName(o.a, `${w}.a`), b: branchName(o.b, `${w}.b`) };
+  },
+  'echo:query.node': (v, w) => {
+    const o = obj(v, ['warp', 'id', 'commit'], w);
+    const out: Req<'echo:query.node'> = { warp: hex(o.warp, `${w}.warp`), id: hex(o.id, `${w}.id`) };
+    if (o.commit !== undefined) out.commit = hexOrNull(o.commit, `${w}.commit`);
+    return out;
+  },
+  'echo:query.diff': (v, w) => {
+    const o = obj(v, ['a', 'b'], w);
+    return { a: hexOrNull(o.a, `${w}.a`), b: hex(o.b, `${w}.b`) };
+  },
+  'echo:query.blame': (v, w) => {
+    const o = obj(v, ['slot', 'branch'], w);
+    const out: Req<'echo:query.blame'> = { slot: slot(o.slot, `${w}.slot`) };
+    if (o.branch !== undefined) out.branch = branchName(o.branch, `${w}.branch`);
+    return out;
+  },
+  'echo:session.export': EMPTY,
+  'echo:session.import': (v, w) => {
+    const s = str(obj(v, ['bytesBase64'], w).bytesBase64, `${w}.bytesBase64`, MAX_BASE64);
+    if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s)) throw new ContractError(`${w}.bytesBase64: not base64`);
+    return { bytesBase64: s };
+  },
+  'echo:determinism.check': (v, w) => {
+    const o = obj(v, ['ticks'], w);
+    return o.ticks === undefined ? {} : { ticks: int(o.ticks, `${w}.ticks`, 1, 10_000) };
+  },
+};
+
+/** True for a known invoke channel. */
+export function isInvokeChannel(c: unknown): c is InvokeChannel {
+  return typeof c === 'string' && (INVOKE_CHANNELS as readonly string[]).includes(c);
+}
+
+/** Validates a request for `channel`; returns a clean copy. @throws ContractError */
+export function validateRequest<K extends InvokeChannel>(channel: unknown, payload: unknown): { channel: K; req: Req<K> } {
+  if (!isInvokeChannel(channel)) throw new ContractError(`unknown channel ${typeof channel === 'string' ? JSON.stringify(channel.slice(0, 60)) : typeof channel}`);
+  const v = VALIDATORS[channel] as (p: unknown, w: string) => Req<K>;
+  return { channel: channel as K, req: v(payload, channel) };
+}

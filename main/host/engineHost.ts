@@ -1,0 +1,729 @@
+/**
+ * The engine host: owns the loaded world, its timeline and the play loop, and answers every
+ * channel of the IPC contract (engine/contract). Transport-neutral: Electron main (through a worker
+ * thread), the browser-mode WebSocket server and tests all drive `handle()` and listen to events.
+ *
+ * Invariants:
+ * - Every request is validated (`validateRequest`) before it touches the engine; a malformed or
+ *   hostile message gets `{ ok: false, error: { code: 'BadRequest' } }` and changes nothing.
+ * - Any failure inside a handler becomes a typed error reply; the host keeps running.
+ * - Per tick the host pushes hashes, counts and a compact graph delta — never the whole graph; a
+ *   subscriber gets the whole graph once through `echo:graph.snapshot`.
+ * - Tick events form a gapless chain: each delta names the commit it starts from and the commit it
+ *   reaches, with a sequence number.
+ */
+import {
+  toHex,
+  fromHex,
+  computeIntentId,
+  computeStateRoot,
+  pendingEdgeId,
+  reachability,
+  INBOX_NODE,
+  ROOT_SIM_EDGE,
+  SIM_INBOX_EDGE,
+  SIM_NODE,
+  type AttachmentValue,
+  type EdgeRecord,
+  type WarpOp,
+  type SlotId,
+} from '../../engine/index';
+import { conflictingSlots, type Footprint } from '../../engine/footprint';
+import { diffState } from '../../engine/diff';
+import { labellingWorldApi, WorldSession, type LabelBook, type WorldDefinition } from '../../engine/world';
+import { Timeline, type CommitNode, type StateSlot } from '../../engine/timeline/index';
+import type { WarpState } from '../../engine/warpState';
+import {
+  validateRequest,
+  ContractError,
+  type AttachmentDto,
+  type CandidateDto,
+  type EchoEvents,
+  type EdgeDto,
+  type EventChannel,
+  type GraphDeltaDto,
+  type GraphSnapshotDto,
+  type InstanceDto,
+  type InvokeChannel,
+  type NodeDto,
+  type OpDto,
+  type Reply,
+  type Req,
+  type Res,
+  type SlotDto,
+  type TickSummaryDto,
+  type TimelineDto,
+  type WorldDto,
+} from '../../engine/contract/index';
+import { loadWorld } from '../worlds/loader';
+
+type Emit = <K extends EventChannel>(channel: K, payload: EchoEvents[K]) => void;
+
+/** Options of a host. */
+export interface EngineHostOptions {
+  /** Checkpoint interval of the timeline. */
+  readonly checkpointEvery?: number;
+  /** Clock for the `millis` figures (never hashed). */
+  readonly now?: () => number;
+}
+
+type Handlers = { [K in InvokeChannel]: (req: Req<K>) => Res<K> | Promise<Res<K>> };
+
+/** Raised inside handlers for a request that is well-formed but cannot be served. */
+export class HostError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class EngineHost {
+  private session!: WorldSession;
+  private timeline!: Timeline;
+  private world!: WorldDefinition;
+  private worldSource = '';
+  private labels: LabelBook = new Map();
+  private viewing: string | null = null;
+  private lastReach: { commit: string | null; reach: Map<string, Set<string>> } | null = null;
+  private seq = 0;
+  private playTimer: ReturnType<typeof setInterval> | null = null;
+  private tps = 10;
+  private readonly listeners = new Set<Emit>();
+  private readonly now: () => number;
+  private readonly handlers: Handlers;
+
+  constructor(private readonly opts: EngineHostOptions = {}) {
+    this.now = opts.now ?? (() => performance.now());
+    this.handlers = this.makeHandlers();
+  }
+
+  /** Loads a world (built-in name or path) and starts a fresh timeline on it. */
+  async load(spec: string, params: Record<string, string> = {}): Promise<WorldDto> {
+    const labels: LabelBook = new Map();
+    const { path, world } = await loadWorld(spec, process.cwd(), labellingWorldApi(labels));
+    const session = new WorldSession(world, params);
+    const timeline = new Timeline(session, { checkpointEvery: this.opts.checkpointEvery ?? 32 });
+    // Only replace the running world once the new one loaded: a broken world leaves the current one.
+    this.pause();
+    this.world = world;
+    this.worldSource = path;
+    this.session = session;
+    this.timeline = timeline;
+    this.labels = labels;
+    this.viewing = null;
+    this.seq = 0;
+    this.resetReach();
+    this.emit('echo:timeline.changed', this.timelineDto());
+    return this.worldDto();
+  }
+
+  private resetReach(): void {
+    this.lastReach = { commit: this.timeline.head(), reach: reachability(this.session.engine.warpState, this.timeline.env.root) };
+  }
+
+  /** Subscribes to pushed events; returns an unsubscribe function. */
+  subscribe(listener: Emit): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit: Emit = (channel, payload) => {
+    for (const l of this.listeners) l(channel, payload);
+  };
+
+  /** Validates and serves one request; never throws. */
+  async handle(channel: unknown, payload: unknown): Promise<Reply<InvokeChannel>> {
+    let checked: { channel: InvokeChannel; req: unknown };
+    try {
+      checked = validateRequest(channel, payload);
+    } catch (e) {
+      return { ok: false, error: { code: 'BadRequest', message: e instanceof ContractError ? e.message : 'malformed request' } };
+    }
+    try {
+      if (!this.session && checked.channel !== 'echo:world.load') throw new HostError('NoWorld', 'no world is loaded');
+      const h = this.handlers[checked.channel] as (r: unknown) => unknown;
+      const value = await h(checked.req);
+      return { ok: true, value } as Reply<InvokeChannel>;
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      return { ok: false, error: { code: typeof code === 'string' ? code : 'HostError', message: e instanceof Error ? e.message : String(e) } };
+    }
+  }
+
+  /** Stops the play loop (idempotent). */
+  pause(): void {
+    if (this.playTimer) clearInterval(this.playTimer);
+    this.playTimer = null;
+  }
+
+  dispose(): void {
+    this.pause();
+    this.listeners.clear();
+  }
+
+  // --------------------------------------------------------------- handlers
+
+  private makeHandlers(): Handlers {
+    return {
+      'echo:world.load': (r) => this.load(r.world, r.params ?? {}),
+      'echo:world.info': () => this.worldDto(),
+      'echo:graph.snapshot': (r) => {
+        const commit = r.commit === undefined ? this.viewing ?? this.timeline.head() : r.commit;
+        return this.snapshotDto(commit);
+      },
+      'echo:tick.step': (r) => this.step(r.n),
+      'echo:tick.play': (r) => {
+        this.pause();
+        this.tps = r.ticksPerSecond;
+        const every = Math.max(1, Math.round(1000 / r.ticksPerSecond));
+        this.playTimer = setInterval(() => {
+          try {
+            this.step(1);
+          } catch (e) {
+            this.pause();
+            this.emit('echo:error', { code: (e as { code?: string }).code ?? 'TickFailed', message: e instanceof Error ? e.message : String(e) });
+            this.emit('echo:playing', { playing: false, ticksPerSecond: this.tps });
+          }
+        }, every);
+        this.emit('echo:playing', { playing: true, ticksPerSecond: this.tps });
+        return { playing: true, ticksPerSecond: this.tps };
+      },
+      'echo:tick.pause': () => {
+        this.pause();
+        this.emit('echo:playing', { playing: false, ticksPerSecond: this.tps });
+        return { playing: false };
+      },
+      'echo:tick.detail': (r) => this.tickDetail(this.timeline.commit(r.commit)),
+      'echo:timeline.get': () => this.timelineDto(),
+      'echo:timeline.seek': (r) => {
+        if (r.commit !== null) this.timeline.commit(r.commit);
+        const head = this.timeline.head();
+        this.viewing = r.commit === head ? null : r.commit;
+        this.emit('echo:timeline.changed', this.timelineDto());
+        return this.snapshotDto(r.commit);
+      },
+      'echo:timeline.fork': (r) => {
+        const at = r.at === undefined ? (this.viewing ?? this.timeline.head()) : r.at;
+        this.timeline.fork(r.name, at);
+        this.viewing = null;
+        this.resetReach();
+        const dto = this.timelineDto();
+        this.emit('echo:timeline.changed', dto);
+        return dto;
+      },
+      'echo:timeline.switch': (r) => {
+        this.pause();
+        this.timeline.switchTo(r.branch);
+        this.viewing = null;
+        this.resetReach();
+        const dto = this.timelineDto();
+        this.emit('echo:timeline.changed', dto);
+        return dto;
+      },
+      'echo:timeline.verify': (r) => {
+        const branch = r.branch ?? this.timeline.activeBranch;
+        const v = this.timeline.verify(branch);
+        return v.ok ? { branch, ok: true, count: v.count } : { branch, ok: false, count: v.count, firstBad: v.firstBad, error: v.error };
+      },
+      'echo:timeline.mergePreview': (r) => {
+        const p = this.timeline.mergePreview(r.ours, r.theirs);
+        return {
+          base: p.base,
+          ours: p.ours,
+          theirs: p.theirs,
+          clean: p.clean.length,
+          conflicts: p.conflicts.map((c) => ({
+            key: c.key,
+            slot: this.stateSlotLabel(c.slot),
+            base: this.slotValueLabel(c.base),
+            ours: this.slotValueLabel(c.ours),
+            theirs: this.slotValueLabel(c.theirs),
+            oursCommits: c.oursCommits,
+            theirsCommits: c.theirsCommits,
+          })),
+        };
+      },
+      'echo:timeline.merge': (r) => {
+        this.pause();
+        this.timeline.merge(r.ours, r.theirs, r.resolutions);
+        this.viewing = null;
+        this.resetReach();
+        const dto = this.timelineDto();
+        this.emit('echo:timeline.changed', dto);
+        return dto;
+      },
+      'echo:timeline.diverge': (r) => {
+        const d = this.timeline.firstDivergence(r.a, r.b);
+        return { index: d.index, a: d.a, b: d.b, hashCompares: d.hashCompares, receipts: d.receipts, ops: d.ops };
+      },
+      'echo:query.node': (r) => {
+        const state = this.stateFor(r.commit === undefined ? this.viewing ?? this.timeline.head() : r.commit);
+        const store = state.stores.get(r.warp);
+        const rec = store?.nodeByHex(r.id);
+        if (!store || !rec) throw new HostError('NotFound', `node ${r.id} not found in warp ${r.warp}`);
+        const reach = reachability(state, this.timeline.env.root);
+        const node = this.nodeDto(state, r.warp, r.id, reach);
+        const out = store.edgesFromHex(r.id).map((e) => this.edgeDto(r.warp, e, store.edgeAttachment(e.id)));
+        const inn = store.edgesToHex(r.id).map((k) => {
+          const e = store.edgeByHex(k)!;
+          return this.edgeDto(r.warp, e, store.edgeAttachmentByHex(k));
+        });
+        const provenance = [
+          ...this.blameDto({ kind: 'node', warp: fromHex(r.warp) as never, id: fromHex(r.id) }),
+          ...this.blameDto({ kind: 'nodeAttachment', warp: fromHex(r.warp) as never, id: fromHex(r.id) }),
+        ].sort((a, b) => a.tick - b.tick);
+        return { node, out, in: inn, provenance };
+      },
+      'echo:query.diff': (r) => {
+        const a = this.stateFor(r.a);
+        const b = this.stateFor(r.b);
+        const node = this.timeline.commit(r.b);
+        return { a: r.a, b: r.b, ops: diffState(a, b).map((op) => this.opDto(op)), slots: node.outSlots.map((s) => this.slotDto(s)) };
+      },
+      'echo:query.blame': (r) => {
+        const s = r.slot;
+        if (s.kind === 'port') throw new HostError('BadRequest', 'ports have no history');
+        const kind = s.kind === 'attachment' ? (s.owner === 'node' ? 'nodeAttachment' : 'edgeAttachment') : s.kind;
+        return this.blameDto({ kind, warp: fromHex(s.warp) as never, id: fromHex(s.id) }, r.branch);
+      },
+      'echo:session.export': () => {
+        throw new HostError('NotAvailable', 'session export is not available in this build');
+      },
+      'echo:session.import': () => {
+        throw new HostError('NotAvailable', 'session import is not available in this build');
+      },
+      'echo:determinism.check': (r) => this.determinismCheck(r.ticks),
+    };
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  private step(n: number): TickSummaryDto[] {
+    if (this.viewing !== null) {
+      // Stepping from a scrubbed-back position continues the branch head; the view follows it.
+      this.viewing = null;
+    }
+    const out: TickSummaryDto[] = [];
+    for (let i = 0; i < n; i++) {
+      const from = this.timeline.head();
+      const t0 = this.now();
+      const [node] = this.timeline.step(1);
+      const millis = this.now() - t0;
+      const summary = this.summaryDto(node!, millis);
+      out.push(summary);
+      this.emit('echo:tick', { summary, delta: this.deltaDto(from, node!), seq: ++this.seq });
+    }
+    return out;
+  }
+
+  private determinismCheck(ticks?: number) {
+    const chain = this.timeline.chain(this.timeline.head());
+    const upto = chain.findIndex((c) => c.kind === 'merge');
+    const usable = (upto < 0 ? chain : chain.slice(0, upto)).slice(0, ticks ?? chain.length);
+    const run = (label: string, shuffleSeed?: number) => {
+      const s = new WorldSession(this.world, this.paramStrings());
+      const heads: string[] = [];
+      usable.forEach((c, k) => {
+        for (const e of c.inputs) s.engine.edit(e);
+        heads.push(toHex(s.runTick(k, shuffleSeed === undefined ? {} : { shuffleSeed }).snapshot.hash));
+      });
+      return { label, heads };
+    };
+    const recorded = { label: 'recorded', heads: usable.map((c) => c.hex) };
+    const chains = [recorded, run('1 worker'), run('shuffled apply order', 0x5eed)];
+    let first: { tick: number; labels: string[] } | null = null;
+    for (let k = 0; k < usable.length && !first; k++) {
+      const hs = new Set(chains.map((c) => c.heads[k]));
+      if (hs.size > 1) first = { tick: k + 1, labels: chains.filter((c) => c.heads[k] !== chains[0]!.heads[k]).map((c) => c.label) };
+    }
+    return { ticks: usable.length, chains, agree: first === null, firstDifference: first };
+  }
+
+  private paramStrings(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(this.session.params)) out[k] = String(v);
+    return out;
+  }
+
+  // ------------------------------------------------------------------- DTOs
+
+  private label(hex: string): string | undefined {
+    const l = this.labels.get(hex);
+    return l ? l.slice(l.indexOf(':') + 1) : undefined;
+  }
+
+  private worldDto(): WorldDto {
+    return {
+      name: this.world.name,
+      description: this.world.description,
+      source: this.worldSource,
+      params: { ...this.session.params },
+      rules: this.session.engine.registeredRules().map((r) => r.name),
+      codecs: (this.world.codecs ?? []).map((c) => c.name),
+    };
+  }
+
+  private attachmentDto(v: AttachmentValue | undefined): AttachmentDto | null {
+    if (!v) return null;
+    if (v.kind === 'descend') return { kind: 'descend', warp: toHex(v.warp) };
+    const typeId = toHex(v.typeId);
+    const codec = this.world.codecs?.find((c) => toHex(c.typeId) === typeId);
+    let decoded: unknown;
+    if (codec) {
+      try {
+        decoded = JSON.parse(JSON.stringify(codec.decode(v.bytes), (_k, x) => (typeof x === 'bigint' ? x.toString() : x)));
+      } catch {
+        decoded = undefined;
+      }
+    }
+    const hex = v.bytes.length <= 4096 ? toHex(v.bytes) : toHex(v.bytes.subarray(0, 4096)) + '…';
+    return { kind: 'atom', typeId, ...(codec && decoded !== undefined ? { codec: codec.name, decoded } : {}), hex, length: v.bytes.length };
+  }
+
+  private nodeDto(state: WarpState, warp: string, id: string, reach: Map<string, Set<string>>): NodeDto {
+    const store = state.stores.get(warp)!;
+    const rec = store.nodeByHex(id)!;
+    const label = this.label(id);
+    const typeLabel = this.label(toHex(rec.ty));
+    return {
+      id,
+      warp,
+      type: toHex(rec.ty),
+      ...(label ? { label } : {}),
+      ...(typeLabel ? { typeLabel } : {}),
+      attachment: this.attachmentDto(store.nodeAttachmentByHex(id)),
+      reachable: reach.get(warp)?.has(id) ?? false,
+    };
+  }
+
+  private edgeDto(warp: string, e: EdgeRecord, att: AttachmentValue | undefined): EdgeDto {
+    const id = toHex(e.id);
+    const label = this.label(id);
+    const typeLabel = this.label(toHex(e.ty));
+    return { id, warp, from: toHex(e.from), to: toHex(e.to), type: toHex(e.ty), ...(label ? { label } : {}), ...(typeLabel ? { typeLabel } : {}), attachment: this.attachmentDto(att) };
+  }
+
+  private instancesDto(state: WarpState): InstanceDto[] {
+    return Array.from(state.instances.sortedEntries()).map(([k, inst]) => ({
+      warp: k,
+      rootNode: toHex(inst.rootNode),
+      ...(this.label(k) ? { label: this.label(k)! } : {}),
+      parent: inst.parent ? { owner: inst.parent.owner, warp: toHex(inst.parent.warp), local: toHex(inst.parent.local) } : null,
+    }));
+  }
+
+  private stateFor(commit: string | null): WarpState {
+    if (commit !== null && commit === this.timeline.head()) return this.session.engine.warpState;
+    return this.timeline.stateAt(commit);
+  }
+
+  private snapshotDto(commit: string | null): GraphSnapshotDto {
+    const state = this.stateFor(commit);
+    const reach = reachability(state, this.timeline.env.root);
+    if (commit === this.timeline.head()) this.lastReach = { commit, reach };
+    const nodes: NodeDto[] = [];
+    const edges: EdgeDto[] = [];
+    for (const [w, store] of state.stores.sortedEntries()) {
+      for (const id of store.nodeIdsSorted()) nodes.push(this.nodeDto(state, w, id, reach));
+      for (const id of store.edgeIdsSorted()) {
+        const e = store.edgeByHex(id)!;
+        edges.push(this.edgeDto(w, e, store.edgeAttachmentByHex(id)));
+      }
+    }
+    return {
+      commit,
+      tick: commit ? this.timeline.commit(commit).depth : 0,
+      branch: this.timeline.activeBranch,
+      rootWarp: toHex(this.timeline.env.root.warp),
+      rootNode: toHex(this.timeline.env.root.local),
+      instances: this.instancesDto(state),
+      nodes,
+      edges,
+    };
+  }
+
+  /** The compact graph change of one commit, from its diff patch (never the whole graph). */
+  private deltaDto(from: string | null, node: CommitNode): GraphDeltaDto {
+    const state = this.session.engine.warpState;
+    const reach = reachability(state, this.timeline.env.root);
+    const upNodes = new Map<string, NodeDto>();
+    const rmNodes = new Map<string, { warp: string; id: string }>();
+    const upEdges = new Map<string, EdgeDto>();
+    const rmEdges = new Map<string, { warp: string; id: string }>();
+    const touchNode = (w: string, id: string) => {
+      const store = state.stores.get(w);
+      if (store?.nodeByHex(id)) upNodes.set(w + id, this.nodeDto(state, w, id, reach));
+      else rmNodes.set(w + id, { warp: w, id });
+    };
+    const touchEdge = (w: string, id: string) => {
+      const store = state.stores.get(w);
+      const e = store?.edgeByHex(id);
+      if (store && e) upEdges.set(w + id, this.edgeDto(w, e, store.edgeAttachmentByHex(id)));
+      else rmEdges.set(w + id, { warp: w, id });
+    };
+    let instancesChanged = false;
+    for (const op of node.record.patch.ops) {
+      switch (op.op) {
+        case 'UpsertNode':
+        case 'DeleteNode':
+          touchNode(toHex(op.node.warp), toHex(op.node.local));
+          break;
+        case 'UpsertEdge':
+          touchEdge(toHex(op.warp), toHex(op.record.id));
+          break;
+        case 'DeleteEdge':
+          touchEdge(toHex(op.warp), toHex(op.edgeId));
+          break;
+        case 'SetAttachment':
+          if (op.key.owner === 'node') touchNode(toHex(op.key.warp), toHex(op.key.local));
+          else touchEdge(toHex(op.key.warp), toHex(op.key.local));
+          break;
+        case 'OpenPortal': {
+          instancesChanged = true;
+          const cw = toHex(op.childWarp);
+          touchNode(toHex(op.key.warp), toHex(op.key.local));
+          const child = state.stores.get(cw);
+          if (child) for (const id of child.nodeIdsSorted()) touchNode(cw, id);
+          break;
+        }
+        case 'UpsertWarpInstance':
+        case 'DeleteWarpInstance':
+          instancesChanged = true;
+          break;
+      }
+    }
+    // Inputs (intents, direct edits) changed things outside the patch: include what they touched.
+    const rootWarp = toHex(this.timeline.env.root.warp);
+    for (const e of node.inputs) {
+      if (e.kind === 'ingestIntent') {
+        const intent = toHex(computeIntentId(e.bytes));
+        for (const id of [toHex(SIM_NODE), toHex(INBOX_NODE), intent]) touchNode(rootWarp, id);
+        for (const id of [toHex(ROOT_SIM_EDGE), toHex(SIM_INBOX_EDGE), toHex(pendingEdgeId(INBOX_NODE, computeIntentId(e.bytes)))]) touchEdge(rootWarp, id);
+      } else if (e.kind === 'insertEdge') touchEdge(toHex(e.warp), toHex(e.record.id));
+      else if (e.kind === 'deleteEdge' || e.kind === 'setEdgeAttachment') touchEdge(toHex(e.warp), toHex(e.id));
+      else touchNode(toHex(e.warp), toHex(e.id));
+    }
+    // Nodes whose reachability flipped (e.g. a consumed intent's event node) are re-sent too.
+    const prev = this.lastReach;
+    if (prev && prev.commit === from) {
+      for (const [w, set] of reach) for (const id of set) if (!prev.reach.get(w)?.has(id) && state.stores.get(w)?.nodeByHex(id)) touchNode(w, id);
+      for (const [w, set] of prev.reach) for (const id of set) if (!reach.get(w)?.has(id) && state.stores.get(w)?.nodeByHex(id)) touchNode(w, id);
+    }
+    this.lastReach = { commit: node.hex, reach };
+    return {
+      fromCommit: from,
+      toCommit: node.hex,
+      upsertNodes: Array.from(upNodes.values()),
+      removeNodes: Array.from(rmNodes.values()),
+      upsertEdges: Array.from(upEdges.values()),
+      removeEdges: Array.from(rmEdges.values()),
+      instances: instancesChanged ? this.instancesDto(state) : [],
+    };
+  }
+
+  private summaryDto(node: CommitNode, millis: number): TickSummaryDto {
+    const r = node.record;
+    const per = new Map<string, { applied: number; rejected: number }>();
+    r.receipt.entries.forEach((e, i) => {
+      const name = r.ruleNames[i] ?? toHex(e.ruleId);
+      const x = per.get(name) ?? { applied: 0, rejected: 0 };
+      if (e.disposition === 'applied') x.applied++;
+      else x.rejected++;
+      per.set(name, x);
+    });
+    const applied = r.receipt.entries.filter((e) => e.disposition === 'applied').length;
+    const s = r.snapshot;
+    return {
+      commit: node.hex,
+      parents: node.parentHexes,
+      tick: node.depth,
+      branch: this.timeline.activeBranch,
+      kind: node.kind,
+      stateRoot: toHex(s.stateRoot),
+      patchDigest: toHex(s.patchDigest),
+      planDigest: toHex(s.planDigest),
+      decisionDigest: toHex(s.decisionDigest),
+      rewritesDigest: toHex(s.rewritesDigest),
+      candidates: r.receipt.entries.length,
+      applied,
+      rejected: r.receipt.entries.length - applied,
+      ops: r.patch.ops.length,
+      perRule: Array.from(per.entries())
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([rule, x]) => ({ rule, ...x })),
+      millis,
+    };
+  }
+
+  private tickDetail(node: CommitNode) {
+    const r = node.record;
+    const footprintDto = (fp: Footprint, warp: Uint8Array) => ({
+      reads: [...Array.from(fp.nRead.values()).map((id) => this.slotDto({ kind: 'node', key: { warp: warp as never, local: id } })), ...Array.from(fp.eRead.values()).map((id) => this.slotDto({ kind: 'edge', key: { warp: warp as never, local: id } })), ...Array.from(fp.aRead.values()).map((key) => this.slotDto({ kind: 'attachment', key }))],
+      writes: [...Array.from(fp.nWrite.values()).map((id) => this.slotDto({ kind: 'node', key: { warp: warp as never, local: id } })), ...Array.from(fp.eWrite.values()).map((id) => this.slotDto({ kind: 'edge', key: { warp: warp as never, local: id } })), ...Array.from(fp.aWrite.values()).map((key) => this.slotDto({ kind: 'attachment', key }))],
+      ports: [...Array.from(fp.bIn.values()), ...Array.from(fp.bOut.values())].map((p) => this.slotDto({ kind: 'port', port: p })),
+    });
+    const candidates: CandidateDto[] = r.receipt.entries.map((e, i) => {
+      const blockers = r.receipt.blockedBy[i] ?? [];
+      const scope = toHex(e.scope.local);
+      const label = this.label(scope);
+      return {
+        index: i,
+        rule: r.ruleNames[i] ?? toHex(e.ruleId),
+        ruleId: toHex(e.ruleId),
+        scope,
+        scopeWarp: toHex(e.scope.warp),
+        ...(label ? { scopeLabel: label } : {}),
+        scopeHash: toHex(e.scopeHash),
+        disposition: e.disposition,
+        blockedBy: [...blockers],
+        footprint: footprintDto(r.footprints[i]!, e.scope.warp),
+        overlaps: blockers.map((b) => ({
+          blocker: b,
+          slots: conflictingSlots(r.footprints[i]!, e.scope.warp, r.footprints[b]!, r.receipt.entries[b]!.scope.warp).map((o) => ({ slot: this.slotDto(o.slot), candidate: o.candidate, blocker: o.blocker })),
+        })),
+      };
+    });
+    return {
+      summary: this.summaryDto(node, 0),
+      candidates,
+      ops: r.patch.ops.map((op) => this.opDto(op)),
+      inSlots: r.patch.inSlots.map((s) => this.slotDto(s)),
+      outSlots: r.patch.outSlots.map((s) => this.slotDto(s)),
+      inputs: node.inputs.map((e) => e.kind),
+    };
+  }
+
+  private slotDto(s: SlotId): SlotDto {
+    switch (s.kind) {
+      case 'node':
+      case 'edge': {
+        const id = toHex(s.key.local);
+        const label = this.label(id);
+        return { kind: s.kind, warp: toHex(s.key.warp), id, ...(label ? { label } : {}) };
+      }
+      case 'attachment': {
+        const id = toHex(s.key.local);
+        const label = this.label(id);
+        return { kind: 'attachment', owner: s.key.owner, plane: s.key.plane, warp: toHex(s.key.warp), id, ...(label ? { label } : {}) };
+      }
+      case 'port':
+        return { kind: 'port', port: s.port.toString() };
+    }
+  }
+
+  private opDto(op: WarpOp): OpDto {
+    const name = (hex: string) => this.label(hex) ?? hex.slice(0, 12);
+    let summary: string;
+    switch (op.op) {
+      case 'UpsertNode':
+        summary = `node ${name(toHex(op.node.local))} : ${name(toHex(op.record.ty))}`;
+        break;
+      case 'DeleteNode':
+        summary = `delete node ${name(toHex(op.node.local))}`;
+        break;
+      case 'UpsertEdge':
+        summary = `edge ${name(toHex(op.record.id))}: ${name(toHex(op.record.from))} → ${name(toHex(op.record.to))}`;
+        break;
+      case 'DeleteEdge':
+        summary = `delete edge ${name(toHex(op.edgeId))}`;
+        break;
+      case 'SetAttachment': {
+        const a = this.attachmentDto(op.value ?? undefined);
+        summary = `${op.key.owner === 'node' ? 'α' : 'β'}(${name(toHex(op.key.local))}) := ${a ? (a.decoded !== undefined ? JSON.stringify(a.decoded) : a.kind === 'descend' ? `portal ${name(a.warp!)}` : `${a.length} bytes`) : 'none'}`;
+        break;
+      }
+      case 'OpenPortal':
+        summary = `portal α(${name(toHex(op.key.local))}) → ${name(toHex(op.childWarp))}`;
+        break;
+      case 'UpsertWarpInstance':
+        summary = `instance ${name(toHex(op.instance.warpId))}`;
+        break;
+      case 'DeleteWarpInstance':
+        summary = `delete instance ${name(toHex(op.warp))}`;
+        break;
+    }
+    return { op: op.op, key: opKeyShort(op), summary };
+  }
+
+  private blameDto(slot: StateSlot, branch?: string) {
+    return this.timeline.blame(slot, branch).map((b) => ({
+      commit: b.commit,
+      tick: b.depth,
+      by: b.by.kind === 'rule' ? `${b.by.rule} @ ${this.label(b.by.scope) ?? b.by.scope.slice(0, 12)}` : b.by.kind === 'input' ? `direct edit (${b.by.input})` : b.by.kind,
+      before: this.slotValueLabel(b.before),
+      after: this.slotValueLabel(b.after),
+    }));
+  }
+
+  private stateSlotLabel(s: StateSlot): string {
+    const id = toHex(s.id);
+    return `${s.kind} ${this.label(id) ?? id.slice(0, 12)}`;
+  }
+
+  private slotValueLabel(v: { kind: string; value: unknown } | undefined): string {
+    if (!v) return '(absent)';
+    if (v.kind === 'nodeAttachment' || v.kind === 'edgeAttachment') {
+      const a = this.attachmentDto(v.value as AttachmentValue);
+      if (!a) return '(absent)';
+      return a.decoded !== undefined ? JSON.stringify(a.decoded) : a.kind === 'descend' ? `portal ${a.warp}` : `${a.length} bytes ${a.hex?.slice(0, 24)}`;
+    }
+    if (v.kind === 'node') return `type ${this.label(toHex((v.value as { ty: Uint8Array }).ty)) ?? toHex((v.value as { ty: Uint8Array }).ty).slice(0, 12)}`;
+    if (v.kind === 'edge') {
+      const e = v.value as EdgeRecord;
+      return `${this.label(toHex(e.from)) ?? toHex(e.from).slice(0, 12)} → ${this.label(toHex(e.to)) ?? toHex(e.to).slice(0, 12)}`;
+    }
+    return 'instance';
+  }
+
+  private timelineDto(): TimelineDto {
+    const tl = this.timeline;
+    return {
+      active: tl.activeBranch,
+      branches: tl.branchNames().map((name) => {
+        const head = tl.head(name);
+        return { name, head, tick: head ? tl.commit(head).depth : 0 };
+      }),
+      commits: tl.allCommits().map((c) => ({
+        commit: c.hex,
+        parents: c.parentHexes,
+        tick: c.depth,
+        kind: c.kind,
+        createdOn: c.createdOn,
+        rejected: c.record.receipt.entries.filter((e) => e.disposition === 'rejected').length,
+      })),
+      viewing: this.viewing ?? tl.head(),
+      verified: true,
+    };
+  }
+
+  /** The live state root (tests compare it with what the UI shows). */
+  liveCommit(): string | null {
+    return this.timeline.head();
+  }
+
+  liveStateRoot(): string {
+    return toHex(computeStateRoot(this.session.engine.warpState, this.timeline.env.root));
+  }
+}
+
+function opKeyShort(op: WarpOp): string {
+  switch (op.op) {
+    case 'UpsertNode':
+    case 'DeleteNode':
+      return toHex(op.node.local);
+    case 'UpsertEdge':
+      return toHex(op.record.id);
+    case 'DeleteEdge':
+      return toHex(op.edgeId);
+    case 'SetAttachment':
+    case 'OpenPortal':
+      return toHex(op.key.local);
+    case 'UpsertWarpInstance':
+      return toHex(op.instance.warpId);
+    case 'DeleteWarpInstance':
+      return toHex(op.warp);
+  }
+}
+
