@@ -1,0 +1,98 @@
+/**
+ * Scheduler details not covered by the golden vectors: last-wins enqueue with nonce refresh, the
+ * Legacy scheduler's factor-mask fast path (§4.6), `sys/dispatch_inbox`, and port conflicts.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  Engine,
+  Footprint,
+  GraphStore,
+  Scheduler,
+  ROOT_WARP,
+  dispatchInboxRule,
+  makeNodeId,
+  makeRuleId,
+  makeTypeId,
+  nodeAlpha,
+  packPortKey,
+  toHex,
+  utf8,
+  type PendingRewrite,
+  type RewriteRule,
+} from '../../../engine/index';
+
+const ROOT = makeNodeId('root');
+const pr = (scopeByte: number, compact: number, fp: Footprint): PendingRewrite => ({
+  ruleId: makeRuleId(`r${compact}`),
+  compactRule: compact,
+  scopeHash: new Uint8Array(32).fill(scopeByte),
+  scope: { warp: ROOT_WARP, local: makeNodeId(`s${scopeByte}`) },
+  footprint: fp,
+  phase: 'matched',
+});
+
+describe('scheduler', () => {
+  it('last-wins enqueue replaces the payload in place and keeps one entry', () => {
+    const s = new Scheduler();
+    const a = pr(1, 0, new Footprint().readNode(ROOT));
+    const b = pr(1, 0, new Footprint().writeNode(ROOT));
+    s.enqueue(1, pr(2, 0, new Footprint()));
+    s.enqueue(1, a);
+    s.enqueue(1, b);
+    expect(s.pendingCount(1)).toBe(2);
+    const drained = s.drainForTx(1);
+    expect(drained[0]).toBe(b);
+  });
+
+  it('Legacy: factor masks 0 never reject; overlapping masks apply the matrix', () => {
+    const legacy = new Scheduler('legacy');
+    const w = (mask: bigint) => new Footprint().writeAttachment(nodeAlpha(ROOT_WARP, ROOT)).withFactorMask(mask);
+    expect(legacy.reserve(1, pr(1, 0, w(0n)))).toBe(true);
+    expect(legacy.reserve(1, pr(2, 1, w(0n)))).toBe(true); // same slot, masks 0: independent
+    expect(legacy.reserve(2, pr(1, 0, w(1n)))).toBe(true);
+    expect(legacy.reserve(2, pr(2, 1, w(1n)))).toBe(false);
+    const radix = new Scheduler('radix');
+    expect(radix.reserve(1, pr(1, 0, w(0n)))).toBe(true);
+    expect(radix.reserve(1, pr(2, 1, w(0n)))).toBe(false); // Radix ignores masks
+  });
+
+  it('any two uses of one port conflict; port keys collide on the first four node bytes', () => {
+    const s = new Scheduler();
+    const p = packPortKey(ROOT, 7, true);
+    expect(s.reserve(1, pr(1, 0, new Footprint().portIn(p)))).toBe(true);
+    expect(s.reserve(1, pr(2, 1, new Footprint().portOut(p)))).toBe(false);
+    const other = ROOT.slice() as typeof ROOT;
+    other[5] ^= 0xff;
+    expect(packPortKey(other, 7, true)).toBe(p);
+  });
+});
+
+describe('sys/dispatch_inbox', () => {
+  it('deletes every pending edge of the inbox in one rewrite', () => {
+    const store = new GraphStore();
+    store.insertNode(ROOT, { ty: makeTypeId('world') });
+    const e = new Engine(store, ROOT);
+    e.registerRule(dispatchInboxRule());
+    for (const s of ['a', 'b', 'c']) e.ingestIntent(utf8(s));
+    expect(e.pendingIntentCount()).toBe(3);
+    const tx = e.begin();
+    expect(e.apply(tx, 'sys/dispatch_inbox', makeNodeId('sim/inbox'))).toBe('applied');
+    const r = e.commitWithReceipt(tx);
+    expect(r.patch.ops.map((o) => o.op)).toEqual(['DeleteEdge', 'DeleteEdge', 'DeleteEdge']);
+    expect(e.pendingIntentCount()).toBe(0);
+    const tx2 = e.begin();
+    expect(e.apply(tx2, 'sys/dispatch_inbox', makeNodeId('sim/inbox'))).toBe('noMatch');
+    e.abort(tx2);
+  });
+
+  it('an unknown rule in dispatchNextIntent surfaces when ack_pending is not registered', () => {
+    const store = new GraphStore();
+    store.insertNode(ROOT, { ty: makeTypeId('world') });
+    const e = new Engine(store, ROOT);
+    const noop: RewriteRule = { id: makeRuleId('x'), name: 'x', matcher: () => true, executor: () => {}, computeFootprint: () => new Footprint() };
+    e.registerRule(noop);
+    e.ingestIntent(utf8('hello'));
+    expect(() => e.dispatchNextIntent(e.begin())).toThrow(expect.objectContaining({ code: 'UnknownRule' }));
+    expect(toHex(makeNodeId('root'))).toBe(toHex(ROOT));
+  });
+});
