@@ -6,7 +6,8 @@ export default defineConfig({
   main: {
     build: {
       rolldownOptions: {
-        input: { index: resolve(__dirname, 'main/index.ts') },
+        // hostWorker: the engine host's worker thread (main/ipc/hostClient.ts starts it beside index.js).
+        input: { index: resolve(__dirname, 'main/index.ts'), hostWorker: resolve(__dirname, 'main/host/worker.ts') },
       },
     },
   },

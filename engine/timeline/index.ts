@@ -3,3 +3,7 @@ export * from './errors';
 export * from './replay';
 export * from './slots';
 export * from './timeline';
+export * from './sessionError';
+export * from './sessionFormat';
+export * from './session';
+export * from './sessionJournal';

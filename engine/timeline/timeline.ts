@@ -182,6 +182,11 @@ export class Timeline {
     return this.u0.clone();
   }
 
+  /** Checkpoint interval K (a checkpoint every K commits of depth). */
+  get checkpointInterval(): number {
+    return this.k;
+  }
+
   // ---------------------------------------------------------------- writes
 
   /** Runs `n` ticks on the active branch. */
@@ -225,6 +230,56 @@ export class Timeline {
     }
     this.branches.set(this.active, hex);
     return this.commits.get(hex)!;
+  }
+
+  /**
+   * Adds a commit that was verified elsewhere (session import, journal recovery): `state` is the
+   * state after it (replayed and hash-checked by the caller; cloned here when a checkpoint is
+   * due). Moves no branch and leaves the live engine alone. Idempotent for a known hash.
+   * @throws TimelineError(UnknownCommit) when a parent is missing
+   */
+  importCommit(rec: TickRecord, kind: 'tick' | 'merge', createdOn: string, state: WarpState): CommitNode {
+    const s = rec.snapshot;
+    const hex = toHex(s.hash);
+    const known = this.commits.get(hex);
+    if (known) return known;
+    const parentHexes = s.parents.map(toHex);
+    for (const p of parentHexes) this.commit(p);
+    const depth = parentHexes.length ? this.commit(parentHexes[0]!).depth + 1 : 1;
+    const node: CommitNode = {
+      hash: s.hash,
+      hex,
+      parents: s.parents,
+      parentHexes,
+      depth,
+      kind,
+      record: rec,
+      createdOn,
+      stateRoot: s.stateRoot,
+      patchDigest: s.patchDigest,
+      inputs: rec.inputs,
+      appliedOps: rec.appliedOps,
+      inSlots: rec.patch.inSlots,
+      outSlots: rec.patch.outSlots,
+    };
+    this.commits.set(hex, node);
+    const rk = toHex(s.stateRoot);
+    const list = this.byStateRoot.get(rk) ?? [];
+    list.push(hex);
+    this.byStateRoot.set(rk, list);
+    if (depth % this.k === 0) this.checkpoints.set(hex, state.clone());
+    return node;
+  }
+
+  /**
+   * Points branch `name` (created if new) at `head` without switching or replaying — for imports
+   * of verified history; call `switchTo` afterwards to move the live engine.
+   * @throws TimelineError(BadBranchName | UnknownCommit)
+   */
+  setBranchHead(name: string, head: string | null): void {
+    if (!BRANCH_NAME.test(name)) throw new TimelineError('BadBranchName', `invalid branch name "${name}"`, { branch: name });
+    if (head !== null) this.commit(head);
+    this.branches.set(name, head);
   }
 
   /** Creates branch `name` at commit `at` (default: the active head). O(1) in state size. */

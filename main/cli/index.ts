@@ -9,6 +9,7 @@ import { DIND_USAGE, runDindCommand } from './dind';
 import { INSPECT_USAGE, inspectCommand } from './inspect';
 import { UsageError, type CliIo } from './io';
 import { RUN_USAGE, runCommand } from './run';
+import { DIFF_USAGE, DIVERGE_USAGE, SESSION_USAGE, VERIFY_USAGE, diffCommand, divergeCommand, sessionCommand, verifyCommand } from './session';
 
 interface CliCommand {
   readonly name: string;
@@ -21,6 +22,10 @@ const COMMANDS: readonly CliCommand[] = [
   { name: 'dind', usage: DIND_USAGE, run: runDindCommand },
   { name: 'run', usage: [RUN_USAGE], run: runCommand },
   { name: 'inspect', usage: [INSPECT_USAGE], run: inspectCommand },
+  { name: 'verify', usage: [VERIFY_USAGE], run: verifyCommand },
+  { name: 'diff', usage: [DIFF_USAGE], run: diffCommand },
+  { name: 'diverge', usage: [DIVERGE_USAGE], run: divergeCommand },
+  { name: 'session', usage: SESSION_USAGE, run: sessionCommand },
 ];
 
 function usage(): string {

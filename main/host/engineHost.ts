@@ -55,7 +55,9 @@ import {
   type TimelineDto,
   type WorldDto,
 } from '../../engine/contract/index';
-import { loadWorld } from '../worlds/loader';
+import { BUILTIN_WORLDS, loadWorld } from '../worlds/loader';
+import { SessionJournal } from '../sessions/journal';
+import { encodeSession, openSession, restoreTimeline } from '../../engine/timeline/index';
 
 type Emit = <K extends EventChannel>(channel: K, payload: EchoEvents[K]) => void;
 
@@ -65,6 +67,11 @@ export interface EngineHostOptions {
   readonly checkpointEvery?: number;
   /** Clock for the `millis` figures (never hashed). */
   readonly now?: () => number;
+  /**
+   * Autosave: an append-only journal file rewritten on every world load / session import and
+   * appended (fsync) after every change, so a crash loses at most the last tick.
+   */
+  readonly journalPath?: string;
 }
 
 type Handlers = { [K in InvokeChannel]: (req: Req<K>) => Res<K> | Promise<Res<K>> };
@@ -93,6 +100,7 @@ export class EngineHost {
   private readonly listeners = new Set<Emit>();
   private readonly now: () => number;
   private readonly handlers: Handlers;
+  private journal: SessionJournal | null = null;
 
   constructor(private readonly opts: EngineHostOptions = {}) {
     this.now = opts.now ?? (() => performance.now());
@@ -115,8 +123,60 @@ export class EngineHost {
     this.viewing = null;
     this.seq = 0;
     this.resetReach();
+    this.startJournal();
     this.emit('echo:timeline.changed', this.timelineDto());
     return this.worldDto();
+  }
+
+  private startJournal(): void {
+    if (!this.opts.journalPath) return;
+    this.journal?.close();
+    this.journal = SessionJournal.create(this.opts.journalPath, this.timeline, { worldName: this.world.name, params: this.session.params });
+  }
+
+  /** Appends what changed to the autosave journal (no-op without one). */
+  private autosave(): void {
+    this.journal?.sync();
+  }
+
+  /** Session bytes of the whole timeline (every branch). */
+  exportSession(): Uint8Array {
+    return encodeSession(this.timeline, { worldName: this.world.name, params: this.session.params });
+  }
+
+  /**
+   * Verifies a session file completely, then replaces the running timeline with it. The world must
+   * be the loaded one or a built-in world of the same name; nothing changes on any error.
+   */
+  async importSession(bytes: Uint8Array): Promise<TimelineDto> {
+    const { data } = openSession(bytes);
+    const name = data.header.worldName;
+    let world = this.world;
+    let source = this.worldSource;
+    const labels: LabelBook = this.world && this.world.name === name ? this.labels : new Map();
+    if (!this.world || this.world.name !== name) {
+      if (!Object.hasOwn(BUILTIN_WORLDS, name)) throw new HostError('WorldMismatch', `the session was recorded with world "${name}"; open that world file first`);
+      const loaded = await loadWorld(name, process.cwd(), labellingWorldApi(labels));
+      world = loaded.world;
+      source = loaded.path;
+    }
+    const params: Record<string, string> = {};
+    for (const [k, v] of Object.entries(data.header.params)) params[k] = String(v);
+    const session = new WorldSession(world, params);
+    const timeline = restoreTimeline(session, data, { checkpointEvery: this.opts.checkpointEvery ?? 32 });
+    this.pause();
+    this.world = world;
+    this.worldSource = source;
+    this.labels = labels;
+    this.session = session;
+    this.timeline = timeline;
+    this.viewing = null;
+    this.seq = 0;
+    this.resetReach();
+    this.startJournal();
+    const dto = this.timelineDto();
+    this.emit('echo:timeline.changed', dto);
+    return dto;
   }
 
   private resetReach(): void {
@@ -142,7 +202,7 @@ export class EngineHost {
       return { ok: false, error: { code: 'BadRequest', message: e instanceof ContractError ? e.message : 'malformed request' } };
     }
     try {
-      if (!this.session && checked.channel !== 'echo:world.load') throw new HostError('NoWorld', 'no world is loaded');
+      if (!this.session && checked.channel !== 'echo:world.load' && checked.channel !== 'echo:session.import') throw new HostError('NoWorld', 'no world is loaded');
       const h = this.handlers[checked.channel] as (r: unknown) => unknown;
       const value = await h(checked.req);
       return { ok: true, value } as Reply<InvokeChannel>;
@@ -161,6 +221,8 @@ export class EngineHost {
   dispose(): void {
     this.pause();
     this.listeners.clear();
+    this.journal?.close();
+    this.journal = null;
   }
 
   // --------------------------------------------------------------- handlers
@@ -209,6 +271,7 @@ export class EngineHost {
         this.timeline.fork(r.name, at);
         this.viewing = null;
         this.resetReach();
+        this.autosave();
         const dto = this.timelineDto();
         this.emit('echo:timeline.changed', dto);
         return dto;
@@ -218,6 +281,7 @@ export class EngineHost {
         this.timeline.switchTo(r.branch);
         this.viewing = null;
         this.resetReach();
+        this.autosave();
         const dto = this.timelineDto();
         this.emit('echo:timeline.changed', dto);
         return dto;
@@ -250,6 +314,7 @@ export class EngineHost {
         this.timeline.merge(r.ours, r.theirs, r.resolutions);
         this.viewing = null;
         this.resetReach();
+        this.autosave();
         const dto = this.timelineDto();
         this.emit('echo:timeline.changed', dto);
         return dto;
@@ -289,11 +354,10 @@ export class EngineHost {
         return this.blameDto({ kind, warp: fromHex(s.warp) as never, id: fromHex(s.id) }, r.branch);
       },
       'echo:session.export': () => {
-        throw new HostError('NotAvailable', 'session export is not available in this build');
+        const bytes = this.exportSession();
+        return { bytesBase64: Buffer.from(bytes).toString('base64'), commits: this.timeline.allCommits().length };
       },
-      'echo:session.import': () => {
-        throw new HostError('NotAvailable', 'session import is not available in this build');
-      },
+      'echo:session.import': (r) => this.importSession(new Uint8Array(Buffer.from(r.bytesBase64, 'base64'))),
       'echo:determinism.check': (r) => this.determinismCheck(r.ticks),
     };
   }
@@ -313,6 +377,7 @@ export class EngineHost {
       const millis = this.now() - t0;
       const summary = this.summaryDto(node!, millis);
       out.push(summary);
+      this.autosave();
       this.emit('echo:tick', { summary, delta: this.deltaDto(from, node!), seq: ++this.seq });
     }
     return out;
