@@ -18,6 +18,13 @@
  * - `abort` leaves no trace: it does not clear the previous commit's materialization results.
  * - Direct edits (ingest, setters) are recorded with the next tick, so `jumpToTick` can replay
  *   histories that consumed intents (warp-core fails there, §12.1 T14).
+ * - BOAW: with an executor attached (`EngineOptions.boaw`, engine/boaw/seam.ts) the accepted
+ *   executors may run on worker replicas; their per-executor ops are concatenated in drain order,
+ *   which reproduces the shared delta's emission order, so last-wins and every hash are those of
+ *   the serial path. Ticks with a `readsDeltaLength` rule run serially. Origins are real
+ *   (tx, compact rule, match index, op index) on both paths (warp-core records zeros).
+ * - Optional strict footprints (`EngineOptions.strictFootprints`, off by default): an op outside
+ *   the rewrite's declared writes fails the tick with `FootprintViolation` before anything applies.
  */
 import { toHex } from './bytes';
 import { applyDirectEdit, type DirectEdit } from './directEdit';
@@ -45,6 +52,9 @@ import { computeCommitHashV2, computeStateRoot, type Snapshot } from './snapshot
 import { applyOps, WarpTickPatchV1 } from './tickPatch';
 import { canonicalizeOps, TickDelta, type WarpOp } from './tickDelta';
 import { validatePortalInvariants, WarpState } from './warpState';
+import { ScopedDelta } from './boaw/exec';
+import { firstFootprintViolation, FootprintViolation } from './boaw/footprintCheck';
+import type { BoawExecutor, BoawItem } from './boaw/seam';
 
 /** Receives scheduler events; never affects determinism. @public */
 export interface TelemetrySink {
@@ -59,6 +69,17 @@ export interface EngineOptions {
   readonly policyId?: number;
   readonly telemetry?: TelemetrySink;
   readonly bus?: MaterializationBus;
+  /**
+   * A BOAW parallel executor (e.g. main/workers/boawPool.ts). Hashes are identical with or
+   * without one; see `executeReserved` and engine/boaw/seam.ts.
+   */
+  readonly boaw?: BoawExecutor;
+  /**
+   * Strict footprints: an executor that emits an op outside its declared write footprint fails
+   * the tick with `FootprintViolation` (rule, scope, slot). Off by default (warp-core never
+   * checks, and conformance runs must not); the Studio turns it on.
+   */
+  readonly strictFootprints?: boolean;
 }
 
 /** Result of `apply` / `applyInWarp`. @public */
@@ -106,6 +127,8 @@ export class Engine {
   private readonly telemetry: TelemetrySink | undefined;
   private readonly bus: MaterializationBus;
   private lastMat: FinalizeReport = { channels: [], errors: [] };
+  private boaw: BoawExecutor | null;
+  private strictFootprints: boolean;
 
   /**
    * `Engine::new(store, root)`: the store is moved into the canonical root warp
@@ -120,6 +143,9 @@ export class Engine {
     this.telemetry = opts.telemetry;
     this.bus = opts.bus ?? new MaterializationBus();
     this.initialState = this.state.clone();
+    this.boaw = opts.boaw ?? null;
+    this.strictFootprints = opts.strictFootprints ?? false;
+    this.boaw?.invalidate(this);
   }
 
   /**
@@ -136,7 +162,29 @@ export class Engine {
     e.state = state;
     e.currentRoot = root;
     e.initialState = state.clone();
+    e.boaw?.invalidate(e);
     return e;
+  }
+
+  // ------------------------------------------------------------------- BOAW
+
+  /** Commits through `executor` from now on (null: serial only). Hashes never depend on it. */
+  setBoawExecutor(executor: BoawExecutor | null): void {
+    this.boaw = executor;
+    executor?.invalidate(this);
+  }
+
+  get boawExecutor(): BoawExecutor | null {
+    return this.boaw;
+  }
+
+  /** Turns strict footprints on or off (see `EngineOptions.strictFootprints`). */
+  setStrictFootprints(on: boolean): void {
+    this.strictFootprints = on;
+  }
+
+  get strictFootprintsEnabled(): boolean {
+    return this.strictFootprints;
   }
 
   // -------------------------------------------------------------- registry
@@ -276,32 +324,9 @@ export class Engine {
     }
     const rewritesDigest = computeRewritesDigest(reserved);
 
-    // Execute: every executor sees the pre-tick state and shares one delta.
-    const delta = new TickDelta();
-    for (const pr of reserved) {
-      const reg = this.rulesByCompact[pr.compactRule];
-      if (!reg) {
-        this.closeTx(tx);
-        throw new EngineError('InternalCorruption', `no rule with compact id ${pr.compactRule}`);
-      }
-      const store = this.state.store(pr.scope.warp);
-      if (!store) {
-        this.closeTx(tx);
-        throw new EngineError('UnknownWarp', `unknown warp ${toHex(pr.scope.warp)}`);
-      }
-      try {
-        reg.rule.executor(viewOf(store), pr.scope.local, delta);
-      } catch (cause) {
-        this.closeTx(tx);
-        const scopeHex = toHex(pr.scope.local);
-        throw new TickFailedError(
-          `rule "${reg.rule.name}" threw at scope ${scopeHex} (warp ${toHex(pr.scope.warp)}) in tx ${tx}: ${describe(cause)}`,
-          { tx, ruleName: reg.rule.name, scopeHex, warpHex: toHex(pr.scope.warp) },
-          cause,
-        );
-      }
-    }
-    const ops = canonicalizeOps(delta.opsUnsorted());
+    // Execute: every executor sees the pre-tick state; their ops, in drain order, as one list.
+    const emitted = this.executeReserved(tx, reserved);
+    const ops = canonicalizeOps(emitted);
 
     const journal = this.state.beginJournal();
     let patchOps;
@@ -350,9 +375,107 @@ export class Engine {
     this.pendingInputs = [];
     this.lastSnapshot = snapshot;
     this.history.push(record);
+    this.boaw?.committed({ engine: this, tx, inputs: record.inputs, appliedOps: ops });
     this.closeTx(tx);
     this.telemetry?.onSummary?.(tx, reserved.length, drained.length - reserved.length);
     return record;
+  }
+
+  /**
+   * Runs every accepted executor against the PRE-tick state and returns their ops in emission
+   * order: executor by executor in drain order, each in its own emission order.
+   *
+   * Serial path (warp-core's): one shared delta; each executor gets a `ScopedDelta` that stamps
+   * origins and forwards, so `delta.len()` counts earlier executors' ops.
+   * BOAW path: the executor returns each item's ops; concatenating them in drain order IS the
+   * serial emission order (executors only read the pre-tick state), so the last-wins
+   * canonicalization and every hash are unchanged. Ticks with a `readsDeltaLength` rule, an
+   * unknown rule or a missing store always run serially (the serial path raises the errors).
+   */
+  private executeReserved(tx: number, reserved: readonly PendingRewrite[]): readonly WarpOp[] {
+    const inline: { ops: readonly WarpOp[] | null } = { ops: null };
+    const runInline = (): void => {
+      if (!inline.ops) inline.ops = this.executeInline(tx, reserved);
+    };
+    const boaw = this.boaw;
+    if (boaw && reserved.length > 0 && reserved.every((pr) => this.parallelEligible(pr))) {
+      const items: BoawItem[] = reserved.map((pr, i) => ({
+        compactRule: pr.compactRule,
+        warp: pr.scope.warp,
+        scope: pr.scope.local,
+        origin: { intentId: tx, ruleId: pr.compactRule, matchIx: i, opIx: 0 },
+      }));
+      const perItem = boaw.execute({
+        engine: this,
+        tx,
+        items,
+        rules: this.rulesByCompact.map((r) => r.rule),
+        state: this.state,
+        root: this.currentRoot,
+        pendingInputs: this.pendingInputs,
+        runInline,
+      });
+      if (perItem && !inline.ops) {
+        if (perItem.length !== reserved.length) {
+          this.closeTx(tx);
+          throw new EngineError('InternalCorruption', `BOAW executor returned ${perItem.length} results for ${reserved.length} rewrites`);
+        }
+        const out: WarpOp[] = [];
+        for (let i = 0; i < reserved.length; i++) {
+          const ops = perItem[i]!;
+          if (this.strictFootprints) this.checkFootprint(tx, reserved[i]!, ops);
+          for (const op of ops) out.push(op);
+        }
+        return out;
+      }
+    }
+    runInline();
+    return inline.ops!;
+  }
+
+  private parallelEligible(pr: PendingRewrite): boolean {
+    const reg = this.rulesByCompact[pr.compactRule];
+    return !!reg && !reg.rule.readsDeltaLength && this.state.store(pr.scope.warp) !== undefined;
+  }
+
+  /** The serial reference path: one shared delta, drain order. */
+  private executeInline(tx: number, reserved: readonly PendingRewrite[]): readonly WarpOp[] {
+    const delta = new TickDelta();
+    for (let i = 0; i < reserved.length; i++) {
+      const pr = reserved[i]!;
+      const reg = this.rulesByCompact[pr.compactRule];
+      if (!reg) {
+        this.closeTx(tx);
+        throw new EngineError('InternalCorruption', `no rule with compact id ${pr.compactRule}`);
+      }
+      const store = this.state.store(pr.scope.warp);
+      if (!store) {
+        this.closeTx(tx);
+        throw new EngineError('UnknownWarp', `unknown warp ${toHex(pr.scope.warp)}`);
+      }
+      const before = delta.len();
+      try {
+        reg.rule.executor(viewOf(store), pr.scope.local, new ScopedDelta(delta, { intentId: tx, ruleId: pr.compactRule, matchIx: i, opIx: 0 }));
+      } catch (cause) {
+        this.closeTx(tx);
+        const scopeHex = toHex(pr.scope.local);
+        throw new TickFailedError(
+          `rule "${reg.rule.name}" threw at scope ${scopeHex} (warp ${toHex(pr.scope.warp)}) in tx ${tx}: ${describe(cause)}`,
+          { tx, ruleName: reg.rule.name, scopeHex, warpHex: toHex(pr.scope.warp) },
+          cause,
+        );
+      }
+      if (this.strictFootprints) this.checkFootprint(tx, pr, delta.opsUnsorted().slice(before));
+    }
+    return delta.opsUnsorted();
+  }
+
+  /** @throws FootprintViolation (after closing the tx; nothing was applied yet) */
+  private checkFootprint(tx: number, pr: PendingRewrite, ops: readonly WarpOp[]): void {
+    const v = firstFootprintViolation(pr.footprint, pr.scope.warp, ops, (w) => this.state.instance(w)?.parent ?? null);
+    if (!v) return;
+    this.closeTx(tx);
+    throw new FootprintViolation(this.rulesByCompact[pr.compactRule]!.rule.name, pr.scope, v.slot, v.op.op, tx);
   }
 
   private closeTx(tx: number): void {
@@ -382,7 +505,11 @@ export class Engine {
 
   // ------------------------------------------------------------------ reads
 
-  /** The live state. Mutating it directly bypasses history recording; prefer `edit`. */
+  /**
+   * The live state. Mutating it directly bypasses history recording; prefer `edit`. With a BOAW
+   * executor attached, a direct mutation also bypasses replica replication: call
+   * `setBoawExecutor(executor)` again afterwards (it forces a resynchronization).
+   */
   get warpState(): WarpState {
     return this.state;
   }
@@ -408,6 +535,7 @@ export class Engine {
     this.state = state;
     this.lastSnapshot = head;
     this.pendingInputs = [];
+    this.boaw?.invalidate(this);
   }
 
   get lastCommit(): Snapshot | null {
@@ -540,6 +668,7 @@ export class Engine {
       rec.patch.applyToState(state);
     }
     this.state = state;
+    this.boaw?.invalidate(this);
   }
 }
 

@@ -8,6 +8,7 @@
  *   runs at commit time against the pre-tick state and may only emit ops into the delta.
  * - `left`, the rule-level factor mask and `joinFn` are carried for fidelity but never read;
  *   every conflict behaves like `Abort`.
+ * - `readsDeltaLength` only steers BOAW (serial vs parallel); it never changes a result.
  */
 import type { Footprint } from './footprint';
 import type { GraphView } from './graphView';
@@ -34,4 +35,13 @@ export interface RewriteRule {
   readonly conflictPolicy?: ConflictPolicy;
   /** Never called (warp-core parity). */
   readonly joinFn?: (a: NodeId, b: NodeId) => boolean;
+  /**
+   * The executor READS the shared tick delta (`len()`, `opsUnsorted()`, …), e.g. the DIND toast
+   * rule numbers its node with `delta.len()`. Those answers depend on every earlier executor of
+   * the tick, so BOAW runs any tick containing such a rule serially. Unflagged reads are still
+   * detected by the worker lanes (the tick then falls back to serial), but flagging saves the
+   * wasted parallel attempt. Also set it for executors with other side channels (e.g. one that
+   * closes over a materialization bus): they must run on the engine thread.
+   */
+  readonly readsDeltaLength?: boolean;
 }

@@ -1,19 +1,29 @@
-/** Renderer entry (placeholder shell): the real Studio replaces <App />. */
-import { StrictMode } from 'react'
-import { createRoot } from 'react-dom/client'
+/**
+ * Renderer entry: picks the bridge (window.echo in Electron, WebSocket in browser mode), wires it
+ * into the store (state/bridge.ts), renders the Studio and loads what the host has.
+ */
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { getBridge } from './bridge/index';
+import { connectBridge } from './state/bridge';
+import { echoStore } from './state/store';
+import { App } from './App';
+import './styles.css';
 
-function App() {
-  return (
-    <main data-testid="app-shell">
-      <h1>Echo Studio</h1>
-    </main>
-  )
-}
+const prefersLight = window.matchMedia?.('(prefers-color-scheme: light)').matches;
+const savedTheme = localStorage.getItem('echo.theme');
+echoStore.getState().ui.setTheme(savedTheme === 'light' || savedTheme === 'dark' ? savedTheme : prefersLight ? 'light' : 'dark');
+echoStore.subscribe((s, p) => {
+  if (s.ui.theme !== p.ui.theme) localStorage.setItem('echo.theme', s.ui.theme);
+});
 
-const container = document.getElementById('root')
-if (!container) throw new Error('renderer: #root element missing from index.html')
+const controller = connectBridge(echoStore, getBridge());
+
+const container = document.getElementById('root');
+if (!container) throw new Error('renderer: #root element missing from index.html');
 createRoot(container).render(
   <StrictMode>
-    <App />
+    <App controller={controller} />
   </StrictMode>,
-)
+);
+void controller.init();

@@ -19,6 +19,9 @@ export class ContractError extends Error {
 const HEX64 = /^[0-9a-f]{64}$/;
 const MAX_STRING = 4096;
 const MAX_BASE64 = 256 * 1024 * 1024;
+/** A merge slot key: `kind:warpHex:idHex` (engine/timeline/slots.ts). */
+const SLOT_KEY = /^(node|edge|nodeAttachment|edgeAttachment|instance):[0-9a-f]{64}:[0-9a-f]{64}$/;
+const MAX_RESOLUTIONS = 100_000;
 
 type Obj = Record<string, unknown>;
 
@@ -135,9 +138,13 @@ const VALIDATORS: Validators = {
   },
   'echo:timeline.merge': (v, w) => {
     const o = obj(v, ['ours', 'theirs', 'resolutions'], w);
-    const r = stringRecord(o.resolutions, `${w}.resolutions`);
+    if (!isPlainObject(o.resolutions)) throw new ContractError(`${w}.resolutions: expected an object`);
+    const keys = Object.keys(o.resolutions);
+    if (keys.length > MAX_RESOLUTIONS) throw new ContractError(`${w}.resolutions: too many entries`);
     const resolutions: Record<string, 'ours' | 'theirs'> = {};
-    for (const [k, x] of Object.entries(r)) {
+    for (const k of keys) {
+      if (!SLOT_KEY.test(k)) throw new ContractError(`${w}.resolutions: invalid slot key`);
+      const x = (o.resolutions as Obj)[k];
       if (x !== 'ours' && x !== 'theirs') throw new ContractError(`${w}.resolutions: expected ours or theirs`);
       resolutions[k] = x;
     }

@@ -117,7 +117,8 @@ function cmdRule(name: string, op: number, footprint: RewriteRule['computeFootpr
 
 /** `cmd/toast`: a view-op node numbered by `delta.len()`. @public */
 export function toastRule(): RewriteRule {
-  return cmdRule(
+  // The executor reads delta.len(): BOAW must run ticks holding it serially.
+  const rule = cmdRule(
     DIND_RULE_NAMES.TOAST,
     OP_ID.TOAST,
     (view, scope) => stateNodeFootprint(view, scope, 'sim/view'),
@@ -136,6 +137,7 @@ export function toastRule(): RewriteRule {
       delta.emit({ op: 'SetAttachment', key: nodeAlpha(w, opNode), value: atom(TYPEID_VIEW_OP_SHOWTOAST, message.bytes.slice()) });
     },
   );
+  return { ...rule, readsDeltaLength: true };
 }
 
 /** `cmd/route_push`: sim/state/routePath := u32le(n) ‖ path. @public */

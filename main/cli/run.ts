@@ -5,9 +5,15 @@
  * {"tick","tx","state_root","patch_digest","commit_hash","plan_digest","decision_digest",
  *  "rewrites_digest","applied","rejected"} (lowercase hex; "tick" counts committed ticks from 1).
  * Without --json: a human summary (and a progress bar on stderr when it is a TTY).
+ *
+ * --workers W (default 1) commits through the BOAW worker pool with W lanes (the engine thread plus
+ * W − 1 worker threads, main/workers/boawPool.ts); the output is identical for every W. The pool
+ * decides per tick whether fan-out pays (auto mode); ECHO_STUDIO_BOAW_MODE=always|never|auto
+ * overrides that (tests use `always` to force the worker path).
  */
 import { toHex } from '../../engine/index';
-import { WorldError, WorldSession } from '../../engine/world';
+import { resolveParams, WorldError, WorldSession } from '../../engine/world';
+import { BoawPool, type BoawMode } from '../workers/boawPool';
 import { loadWorld } from '../worlds/loader';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_OK, intOption, parseArgs, parseParams, UsageError, type CliIo } from './io';
 
@@ -23,20 +29,40 @@ export async function runCommand(args: readonly string[], io: CliIo): Promise<nu
   if (positionals.length !== 1) throw new UsageError(`usage: echo-studio ${RUN_USAGE}`);
   const ticks = intOption(values, 'ticks', 10);
   const workers = intOption(values, 'workers', 1, 1);
-  if (workers > 1) throw new UsageError('--workers > 1 needs the BOAW worker pool, which is not available in this build yet');
+  const modeEnv = process.env.ECHO_STUDIO_BOAW_MODE;
+  if (modeEnv !== undefined && !['auto', 'always', 'never'].includes(modeEnv)) throw new UsageError(`ECHO_STUDIO_BOAW_MODE must be auto, always or never, got "${modeEnv}"`);
   const params = parseParams(repeats.param);
   const json = flags.has('json');
   let session: WorldSession;
+  let pool: BoawPool | null = null;
   try {
-    const { world } = await loadWorld(positionals[0]!);
-    session = new WorldSession(world, params);
+    const { world, path } = await loadWorld(positionals[0]!);
+    const resolved = resolveParams(world, params);
+    if (workers > 1) {
+      try {
+        pool = await BoawPool.start({ world: path, params: resolved, workers, mode: (modeEnv as BoawMode | undefined) ?? 'auto' });
+      } catch (e) {
+        io.err(`echo-studio: cannot start ${workers - 1} BOAW worker thread(s): ${e instanceof Error ? e.message : String(e)}`);
+        return EXIT_BAD_INPUT;
+      }
+    }
+    session = new WorldSession(world, params, pool ? { boaw: pool } : {});
   } catch (e) {
+    await pool?.close();
     if (e instanceof WorldError) {
       io.err(`echo-studio: ${e.message}`);
       return worldErrorExit(e);
     }
     throw e;
   }
+  try {
+    return runTicks(session, ticks, json, io);
+  } finally {
+    await pool?.close();
+  }
+}
+
+function runTicks(session: WorldSession, ticks: number, json: boolean, io: CliIo): number {
   let applied = 0;
   let rejected = 0;
   let last = null as null | ReturnType<WorldSession['tick']>;

@@ -1,0 +1,438 @@
+/**
+ * The one place where the host meets the store: bridge events enter here (through slice actions)
+ * and every command the UI issues goes out from here. Transport-neutral: `bridge` is window.echo
+ * in Electron or the WebSocket bridge in browser mode (renderer/bridge), or an in-memory fake in
+ * tests.
+ *
+ * Invariants:
+ * - Errors never throw into components: a failed command becomes a non-blocking toast and the
+ *   command resolves to undefined.
+ * - After any command that moves the view (seek, fork, switch, merge, load, import) the graph is
+ *   re-anchored with a snapshot; tick deltas in flight meanwhile are covered by it (see graphSlice).
+ * - Nothing here touches the DOM: downloads, clipboard and files are the components' business.
+ */
+import type { EchoBridge, Hex, InvokeChannel, Req, Res, TickEventDto, TimelineDto } from '../../engine/contract/index';
+import type { EchoStore } from './store';
+import { branchHead, branchChain, nextForkName, parentOf } from './selectors';
+
+export interface EchoController {
+  /** Loads what the host has (or the demo world when nothing is loaded) and shows it. */
+  init(): Promise<void>;
+  /** Resolves to true when the world loaded (a failure leaves the current world and shows a toast). */
+  loadWorld(world: string, params?: Record<string, string>): Promise<boolean>;
+  resync(): Promise<void>;
+  step(n: number): Promise<void>;
+  play(ticksPerSecond?: number): Promise<void>;
+  pause(): Promise<void>;
+  togglePlay(): Promise<void>;
+  seek(commit: Hex | null): Promise<void>;
+  seekTick(tick: number): Promise<void>;
+  stepBack(): Promise<void>;
+  fork(name?: string, at?: Hex | null): Promise<void>;
+  switchBranch(branch: string): Promise<void>;
+  verify(branch?: string): Promise<void>;
+  diverge(a: string, b: string): Promise<void>;
+  previewMerge(ours: string, theirs: string): Promise<void>;
+  commitMerge(): Promise<void>;
+  selectNode(warp: Hex, id: Hex): Promise<void>;
+  refreshNode(): Promise<void>;
+  loadTickDetail(commit?: Hex | null): Promise<void>;
+  loadDiff(a?: Hex | null, b?: Hex): Promise<void>;
+  loadProfile(limit?: number): Promise<void>;
+  exportSession(): Promise<{ bytesBase64: string; commits: number } | undefined>;
+  importSession(bytesBase64: string): Promise<void>;
+  checkDeterminism(): Promise<void>;
+  /** Stops listening to the bridge. */
+  dispose(): void;
+}
+
+function errorOf(e: unknown): { code: string; message: string } {
+  const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'Error';
+  const message = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+  return { code, message };
+}
+
+/** Wires `bridge` events into `store` and returns the commands the UI uses. */
+export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoController {
+  const s = () => store.getState();
+  /** Commands that change the timeline and re-anchor the view themselves. */
+  let moving = 0;
+  /** A snapshot request is running; another one asked meanwhile runs after it. */
+  let resyncRunning: Promise<void> | null = null;
+  let resyncAgain = false;
+  /** Commits whose summary the profile already asked for (asked once, even if it failed). */
+  const profileTried = new Set<Hex>();
+  /** Latest-wins seek: a drag issues many; only the last one pending runs. */
+  let seekRunning = false;
+  let seekNext: { commit: Hex | null } | null = null;
+
+  const toast = (code: string, message: string, level: 'error' | 'info' | 'success' = 'error', detail?: string) =>
+    s().ui.pushToast({ level, code, message, ...(detail ? { detail } : {}) });
+
+  async function call<K extends InvokeChannel>(channel: K, req: Req<K>, busy?: string): Promise<Res<K> | undefined> {
+    if (busy) s().ui.setBusy(busy, true);
+    try {
+      return await bridge.invoke(channel, req);
+    } catch (e) {
+      const { code, message } = errorOf(e);
+      toast(code, message, 'error', `${channel} failed`);
+      return undefined;
+    } finally {
+      if (busy) s().ui.setBusy(busy, false);
+    }
+  }
+
+  const isLiveCommit = (commit: Hex | null) => {
+    const dto = s().timeline.dto;
+    return !dto || commit === branchHead(dto);
+  };
+
+  /** Fetches the viewed commit's whole graph and re-anchors the delta chain on it. */
+  async function resyncOnce(): Promise<void> {
+    s().graph.beginResync();
+    const snap = await call('echo:graph.snapshot', {});
+    if (!snap) {
+      s().graph.endResync();
+      return;
+    }
+    s().graph.applySnapshot(snap, isLiveCommit(snap.commit));
+    afterViewMoved();
+  }
+
+  async function resync(): Promise<void> {
+    if (resyncRunning) {
+      resyncAgain = true;
+      return resyncRunning;
+    }
+    resyncRunning = (async () => {
+      do {
+        resyncAgain = false;
+        await resyncOnce();
+      } while (resyncAgain);
+    })();
+    try {
+      await resyncRunning;
+    } finally {
+      resyncRunning = null;
+    }
+  }
+
+  /** The viewed commit changed: refresh what the inspector shows for it. */
+  function afterViewMoved(): void {
+    const st = s();
+    st.selection.selectCandidate(null);
+    if (st.inspector.tab === 'tick') void loadTickDetail();
+    if (st.inspector.tab === 'diff') void loadDiff();
+    if (st.selection.node && !st.ui.playing) void refreshNode();
+    // A portal's child instance may not exist at this commit.
+    const vw = st.ui.viewWarp;
+    if (vw && !st.graph.instances.some((i) => i.warp === vw)) st.ui.setViewWarp(null);
+  }
+
+  async function moveView<T>(work: () => Promise<T | undefined>): Promise<T | undefined> {
+    moving++;
+    try {
+      return await work();
+    } finally {
+      moving--;
+    }
+  }
+
+  // ----------------------------------------------------------- events in
+
+  let detailTimer: ReturnType<typeof setTimeout> | null = null;
+  const onTick = (e: TickEventDto) => {
+    const st = s();
+    st.timeline.applySummary(e.summary);
+    const outcome = st.graph.receiveTick(e);
+    if (outcome === 'resync') void resync();
+    if (outcome === 'desync') {
+      const err = s().graph.sync.error;
+      if (err && st.graph.sync.ok) toast('Desync', err, 'error', 'the tick stream does not continue the viewed commit; press Resync');
+    }
+    if (outcome === 'applied' && !s().ui.playing) {
+      // Stepping: follow the new tick in the inspector (coalesced when many arrive at once).
+      if (detailTimer) clearTimeout(detailTimer);
+      detailTimer = setTimeout(() => {
+        detailTimer = null;
+        afterViewMoved();
+      }, 30);
+    }
+  };
+
+  const onTimeline = (dto: TimelineDto) => {
+    const st = s();
+    const prevActive = st.timeline.dto?.active;
+    st.timeline.setTimeline(dto);
+    if (moving > 0) return; // the command re-anchors the view itself
+    if (dto.active !== prevActive || dto.viewing !== st.graph.commit) void resync();
+  };
+
+  const offs = [
+    bridge.on('echo:tick', onTick),
+    bridge.on('echo:timeline.changed', onTimeline),
+    bridge.on('echo:error', (e) => toast(e.code, e.message)),
+    bridge.on('echo:playing', (p) => {
+      s().ui.setPlaying(p.playing, p.ticksPerSecond);
+      if (!p.playing) afterViewMoved();
+    }),
+  ];
+
+  // ------------------------------------------------------------- commands
+
+  async function refreshTimeline(): Promise<void> {
+    const dto = await call('echo:timeline.get', {});
+    if (dto) s().timeline.setTimeline(dto);
+  }
+
+  async function loadTickDetail(commit?: Hex | null): Promise<void> {
+    const c = commit === undefined ? s().graph.commit : commit;
+    if (!c) {
+      s().inspector.setTickDetail(null);
+      return;
+    }
+    const d = await call('echo:tick.detail', { commit: c });
+    if (!d) return;
+    s().timeline.addSummary(d.summary);
+    // Ignore stale answers (the view moved on while the request ran).
+    if (commit === undefined && s().graph.commit !== c) return;
+    s().inspector.setTickDetail(d);
+  }
+
+  async function loadDiff(a?: Hex | null, b?: Hex): Promise<void> {
+    const st = s();
+    let pair = st.inspector.diffPair;
+    if (b !== undefined) {
+      pair = { a: a ?? null, b };
+      st.inspector.setDiffPair(pair);
+    }
+    const bb = pair?.b ?? st.graph.commit;
+    if (!bb) {
+      st.inspector.setDiff(null);
+      return;
+    }
+    const aa = pair ? pair.a : parentOf(st.timeline.dto, bb);
+    const d = await call('echo:query.diff', { a: aa, b: bb }, 'diff');
+    if (d) s().inspector.setDiff(d);
+  }
+
+  async function refreshNode(): Promise<void> {
+    const sel = s().selection.node;
+    if (!sel) return;
+    const commit = s().graph.commit;
+    try {
+      const d = await bridge.invoke('echo:query.node', { warp: sel.warp, id: sel.id, commit });
+      if (s().selection.node === sel) s().inspector.setNodeDetail(d);
+    } catch (e) {
+      // The node may not exist at this commit: say so in the inspector rather than a toast.
+      if (errorOf(e).code === 'NotFound') s().inspector.setNodeDetail(null);
+      else toast(errorOf(e).code, errorOf(e).message);
+    }
+  }
+
+  async function seekNow(commit: Hex | null): Promise<void> {
+    await moveView(async () => {
+      if (s().ui.playing) await call('echo:tick.pause', {});
+      s().graph.beginResync();
+      const snap = await call('echo:timeline.seek', { commit }, 'seek');
+      if (!snap) {
+        s().graph.endResync();
+        return;
+      }
+      s().graph.applySnapshot(snap, isLiveCommit(snap.commit));
+      afterViewMoved();
+      return snap;
+    });
+  }
+
+  const controller: EchoController = {
+    async init() {
+      let world = await bridge.invoke('echo:world.info', {}).catch(() => undefined);
+      if (!world) world = await call('echo:world.load', { world: 'demo' });
+      if (world) s().ui.setWorld(world);
+      await refreshTimeline();
+      await resync();
+    },
+
+    async loadWorld(world, params) {
+      const ok = await moveView(async () => {
+        const w = await call('echo:world.load', { world, ...(params ? { params } : {}) }, 'load');
+        if (!w) return false;
+        s().ui.setWorld(w);
+        s().graph.resetSync();
+        s().ui.setViewWarp(null);
+        s().selection.clear();
+        s().inspector.setNodeDetail(null);
+        s().timeline.setDivergence(null);
+        s().ui.setDeterminism(null);
+        await refreshTimeline();
+        await resync();
+        toast('WorldLoaded', `loaded world "${w.name}"`, 'success');
+        return true;
+      });
+      return ok === true;
+    },
+
+    resync,
+
+    async step(n) {
+      await call('echo:tick.step', { n: Math.max(1, Math.floor(n)) }, 'step');
+    },
+
+    async play(tps) {
+      const r = await call('echo:tick.play', { ticksPerSecond: tps ?? s().ui.ticksPerSecond });
+      if (r) s().ui.setPlaying(r.playing, r.ticksPerSecond);
+    },
+
+    async pause() {
+      const r = await call('echo:tick.pause', {});
+      if (r) s().ui.setPlaying(false);
+    },
+
+    async togglePlay() {
+      if (s().ui.playing) await controller.pause();
+      else await controller.play();
+    },
+
+    async seek(commit) {
+      if (seekRunning) {
+        seekNext = { commit };
+        return;
+      }
+      seekRunning = true;
+      try {
+        let target: { commit: Hex | null } | null = { commit };
+        while (target) {
+          seekNext = null;
+          await seekNow(target.commit);
+          target = seekNext;
+        }
+      } finally {
+        seekRunning = false;
+      }
+    },
+
+    async seekTick(tick) {
+      const chain = branchChain(s().timeline.dto);
+      const t = Math.max(0, Math.min(chain.length, Math.round(tick)));
+      await controller.seek(t === 0 ? null : chain[t - 1]!.commit);
+    },
+
+    async stepBack() {
+      const c = s().graph.commit;
+      if (!c) return;
+      await controller.seek(parentOf(s().timeline.dto, c));
+    },
+
+    async fork(name, at) {
+      const n = name?.trim() || nextForkName(s().timeline.dto);
+      await moveView(async () => {
+        const dto = await call('echo:timeline.fork', { name: n, ...(at !== undefined ? { at } : {}) }, 'fork');
+        if (!dto) return;
+        s().timeline.setTimeline(dto);
+        await resync();
+        toast('Forked', `branch "${n}" forked at tick ${s().graph.tick}`, 'success');
+      });
+    },
+
+    async switchBranch(branch) {
+      await moveView(async () => {
+        const dto = await call('echo:timeline.switch', { branch }, 'switch');
+        if (!dto) return;
+        s().timeline.setTimeline(dto);
+        await resync();
+      });
+    },
+
+    async verify(branch) {
+      const b = branch ?? s().timeline.dto?.active ?? 'main';
+      const v = await call('echo:timeline.verify', { branch: b }, `verify:${b}`);
+      if (!v) return;
+      s().timeline.setVerify(v);
+      if (!v.ok) toast('VerifyFailed', `replay of "${b}" failed at ${v.firstBad?.slice(0, 12)}: ${v.error ?? ''}`);
+    },
+
+    async diverge(a, b) {
+      const d = await call('echo:timeline.diverge', { a, b }, 'diverge');
+      if (!d) return;
+      s().timeline.setDivergence({ ...d, aName: a, bName: b });
+      s().inspector.setTab('diff');
+      if (d.b && d.a) await loadDiff(d.a, d.b);
+    },
+
+    async previewMerge(ours, theirs) {
+      const p = await call('echo:timeline.mergePreview', { ours, theirs }, 'merge');
+      if (p) s().timeline.openMerge(ours, theirs, p);
+    },
+
+    async commitMerge() {
+      const m = s().timeline.merge;
+      if (!m) return;
+      await moveView(async () => {
+        const dto = await call('echo:timeline.merge', { ours: m.ours, theirs: m.theirs, resolutions: { ...m.resolutions } }, 'merge');
+        if (!dto) return;
+        s().timeline.setTimeline(dto);
+        s().timeline.closeMerge();
+        await resync();
+        toast('Merged', `merged "${m.theirs}" into "${m.ours}"`, 'success');
+      });
+    },
+
+    async selectNode(warp, id) {
+      s().selection.selectNode(warp, id);
+      s().inspector.setNodeDetail(null);
+      if (s().inspector.tab !== 'node') s().inspector.setTab('node');
+      await refreshNode();
+    },
+
+    refreshNode,
+    loadTickDetail,
+    loadDiff,
+
+    async loadProfile(limit = 200) {
+      const chain = branchChain(s().timeline.dto).slice(-limit);
+      const missing = chain.filter((c) => !s().timeline.summaries[c.commit] && !profileTried.has(c.commit));
+      if (missing.length === 0) return;
+      for (const c of missing) profileTried.add(c.commit);
+      s().ui.setBusy('profile', true);
+      try {
+        for (const c of missing) {
+          const d = await bridge.invoke('echo:tick.detail', { commit: c.commit }).catch(() => undefined);
+          if (d) s().timeline.addSummary(d.summary);
+        }
+      } finally {
+        s().ui.setBusy('profile', false);
+      }
+    },
+
+    async exportSession() {
+      return call('echo:session.export', {}, 'export');
+    },
+
+    async importSession(bytesBase64) {
+      await moveView(async () => {
+        const dto = await call('echo:session.import', { bytesBase64 }, 'import');
+        if (!dto) return;
+        s().graph.resetSync();
+        s().timeline.setTimeline(dto);
+        // Re-verify every branch before showing anything of the imported history.
+        for (const b of dto.branches) await controller.verify(b.name);
+        const bad = dto.branches.filter((b) => s().timeline.verify[b.name]?.ok === false);
+        await resync();
+        if (bad.length === 0) toast('Imported', `session imported: ${dto.branches.length} branch(es), every hash re-verified`, 'success');
+      });
+    },
+
+    async checkDeterminism() {
+      s().ui.setDeterminism(null);
+      const d = await call('echo:determinism.check', {}, 'determinism');
+      if (d) s().ui.setDeterminism(d);
+    },
+
+    dispose() {
+      for (const off of offs) off();
+      if (detailTimer) clearTimeout(detailTimer);
+    },
+  };
+  return controller;
+}

@@ -1,0 +1,433 @@
+/**
+ * Pure selectors and formatters over store data (no React, no DOM): tested in
+ * test/renderer/selectors.test.ts. Components call them inside `useEcho` or `useMemo`.
+ */
+import type {
+  CandidateDto,
+  CommitDto,
+  DeterminismDto,
+  EdgeDto,
+  Hex,
+  NodeDto,
+  OverlapDto,
+  SlotDto,
+  TickSummaryDto,
+  TimelineDto,
+} from '../../engine/contract/index';
+import { elementKey } from './keys';
+import type { EchoState, ElementKey } from './types';
+
+// ------------------------------------------------------------------ hashes
+
+/** "9f3a12cd…a0c1"; `null` (the initial state U0) prints as "U0". */
+export function shortHash(h: Hex | null | undefined): string {
+  if (!h) return 'U0';
+  return h.length <= 14 ? h : `${h.slice(0, 8)}…${h.slice(-4)}`;
+}
+
+// ---------------------------------------------------------------- timeline
+
+export function commitIndex(dto: TimelineDto | null): Map<Hex, CommitDto> {
+  const m = new Map<Hex, CommitDto>();
+  if (dto) for (const c of dto.commits) m.set(c.commit, c);
+  return m;
+}
+
+export function branchHead(dto: TimelineDto | null, branch?: string): Hex | null {
+  if (!dto) return null;
+  const name = branch ?? dto.active;
+  return dto.branches.find((b) => b.name === name)?.head ?? null;
+}
+
+/** First-parent chain from U0 to `head`, oldest first (commits the DTO does not know end the walk). */
+export function chainOf(dto: TimelineDto | null, head: Hex | null, index = commitIndex(dto)): CommitDto[] {
+  const out: CommitDto[] = [];
+  const seen = new Set<Hex>();
+  let cur = head;
+  while (cur && !seen.has(cur)) {
+    seen.add(cur);
+    const c = index.get(cur);
+    if (!c) break;
+    out.push(c);
+    cur = c.parents[0] ?? null;
+  }
+  return out.reverse();
+}
+
+export function branchChain(dto: TimelineDto | null, branch?: string): CommitDto[] {
+  return chainOf(dto, branchHead(dto, branch));
+}
+
+/** First parent of a commit (null for a depth-1 commit, whose parent is U0). */
+export function parentOf(dto: TimelineDto | null, commit: Hex | null): Hex | null {
+  if (!commit || !dto) return null;
+  return dto.commits.find((c) => c.commit === commit)?.parents[0] ?? null;
+}
+
+export interface BranchRow {
+  readonly name: string;
+  readonly head: Hex | null;
+  readonly tick: number;
+  readonly active: boolean;
+  /** Where the branch leaves the branch it shares the longest history with. */
+  readonly forkedFrom: { readonly branch: string; readonly commit: Hex | null; readonly tick: number } | null;
+  /** Commits of this branch after its fork point (first-parent). */
+  readonly own: number;
+  /** Merge commits on the branch's own part of the chain. */
+  readonly merges: readonly CommitDto[];
+}
+
+/** The branch tree: main first, then by name; each with its fork point and merge commits. */
+export function branchTree(dto: TimelineDto | null): BranchRow[] {
+  if (!dto) return [];
+  const index = commitIndex(dto);
+  const chains = new Map(dto.branches.map((b) => [b.name, chainOf(dto, b.head, index)] as const));
+  const names = [...dto.branches.map((b) => b.name)].sort((a, b) => (a === 'main' ? -1 : b === 'main' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  return names.map((name) => {
+    const b = dto.branches.find((x) => x.name === name)!;
+    const chain = chains.get(name)!;
+    let forkedFrom: BranchRow['forkedFrom'] = null;
+    let common = 0;
+    if (name !== 'main') {
+      let best = -1;
+      for (const other of names) {
+        if (other === name) continue;
+        const oc = chains.get(other)!;
+        let k = 0;
+        while (k < chain.length && k < oc.length && chain[k]!.commit === oc[k]!.commit) k++;
+        if (k > best) {
+          best = k;
+          forkedFrom = { branch: other, commit: k > 0 ? chain[k - 1]!.commit : null, tick: k > 0 ? chain[k - 1]!.tick : 0 };
+        }
+      }
+      common = Math.max(0, best);
+    }
+    const ownPart = chain.slice(common);
+    return {
+      name,
+      head: b.head,
+      tick: b.tick,
+      active: name === dto.active,
+      forkedFrom,
+      own: ownPart.length,
+      merges: ownPart.filter((c) => c.kind === 'merge'),
+    };
+  });
+}
+
+export type MarkKind = 'rejected' | 'fork' | 'merge';
+export interface ScrubberMark {
+  readonly tick: number;
+  readonly kind: MarkKind;
+  readonly commit: Hex;
+  readonly title: string;
+}
+
+/** Marks on the scrubber of `chain`: rejections, fork points of other branches, merge commits. */
+export function scrubberMarks(dto: TimelineDto | null, chain: readonly CommitDto[]): ScrubberMark[] {
+  const marks: ScrubberMark[] = [];
+  const forkAt = new Map<Hex, string[]>();
+  for (const row of branchTree(dto)) {
+    if (row.forkedFrom?.commit) forkAt.set(row.forkedFrom.commit, [...(forkAt.get(row.forkedFrom.commit) ?? []), row.name]);
+  }
+  for (const c of chain) {
+    if (c.rejected > 0) marks.push({ tick: c.tick, kind: 'rejected', commit: c.commit, title: `tick ${c.tick}: ${c.rejected} rejected` });
+    if (c.kind === 'merge') marks.push({ tick: c.tick, kind: 'merge', commit: c.commit, title: `tick ${c.tick}: merge` });
+    const f = forkAt.get(c.commit);
+    if (f) marks.push({ tick: c.tick, kind: 'fork', commit: c.commit, title: `tick ${c.tick}: fork point of ${f.join(', ')}` });
+  }
+  return marks;
+}
+
+/** Smallest unused `fork-N`. */
+export function nextForkName(dto: TimelineDto | null): string {
+  const names = new Set(dto?.branches.map((b) => b.name) ?? []);
+  for (let i = 1; ; i++) if (!names.has(`fork-${i}`)) return `fork-${i}`;
+}
+
+// ------------------------------------------------------------------- badge
+
+export interface SyncBadge {
+  readonly level: 'ok' | 'error' | 'pending';
+  readonly text: string;
+}
+
+/** The top bar's verified badge: gapless delta chain (and replay-verify, when run) or a loud error. */
+export function syncBadge(s: EchoState): SyncBadge {
+  const g = s.graph;
+  if (!g.loaded) return { level: 'pending', text: 'connecting…' };
+  if (!g.sync.ok) return { level: 'error', text: `DESYNC: ${g.sync.error ?? 'tick stream broken'}` };
+  const v = s.timeline.verify[s.timeline.dto?.active ?? g.branch];
+  if (v && !v.ok) return { level: 'error', text: `replay failed at ${shortHash(v.firstBad)}: ${v.error ?? 'hash mismatch'}` };
+  if (s.timeline.dto && !s.timeline.dto.verified) return { level: 'error', text: 'host reports the timeline unverified' };
+  return { level: 'ok', text: `in sync with commit ${shortHash(g.commit)}` };
+}
+
+// ------------------------------------------------------------------- graph
+
+/**
+ * Fill colours for node types: well-separated hues that stay clear of the footprint colours
+ * (blue reads, orange writes, red blockers, yellow selection).
+ */
+export const TYPE_PALETTE = ['#14b8a6', '#a855f7', '#84cc16', '#ec4899', '#92400e', '#64748b', '#ca8a04', '#94a3b8', '#6366f1', '#15803d'] as const;
+
+/** Gives every type not yet in `index` the next palette slot, in sorted type order (deterministic). */
+export function assignTypeIndex(index: Readonly<Record<Hex, number>>, types: Iterable<Hex>): Readonly<Record<Hex, number>> {
+  const fresh = Array.from(new Set(types))
+    .filter((t) => index[t] === undefined)
+    .sort();
+  if (fresh.length === 0) return index;
+  const out: Record<Hex, number> = { ...index };
+  let next = Object.keys(index).length;
+  for (const t of fresh) out[t] = next++;
+  return out;
+}
+
+/** Colour of a type: its palette slot when it has one, else a hue derived from the type id. */
+export function typeColour(type: Hex, theme: 'dark' | 'light' = 'dark', slot?: number): string {
+  if (slot !== undefined && slot < TYPE_PALETTE.length) return TYPE_PALETTE[slot]!;
+  const hue = parseInt(type.slice(0, 6) || '0', 16) % 360;
+  const sat = 55 + (parseInt(type.slice(6, 8) || '0', 16) % 25);
+  return theme === 'dark' ? `hsl(${hue}, ${sat}%, 62%)` : `hsl(${hue}, ${sat}%, 42%)`;
+}
+
+/** A node's display name: its label, else its type label and a short id. */
+export function nodeName(n: Pick<NodeDto, 'label' | 'id'> & { typeLabel?: string }): string {
+  return n.label ?? (n.typeLabel ? `${n.typeLabel}:${n.id.slice(0, 6)}` : n.id.slice(0, 8));
+}
+
+export function typeName(t: { typeLabel?: string; type: Hex }): string {
+  return t.typeLabel ?? t.type.slice(0, 8);
+}
+
+/** The warp the canvas shows (the root warp unless a portal was opened). */
+export function viewedWarp(s: EchoState): Hex {
+  return s.ui.viewWarp ?? s.graph.rootWarp;
+}
+
+export function nodesInWarp(nodes: Readonly<Record<ElementKey, NodeDto>>, warp: Hex): NodeDto[] {
+  return Object.values(nodes)
+    .filter((n) => n.warp === warp)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export function edgesInWarp(edges: Readonly<Record<ElementKey, EdgeDto>>, warp: Hex): EdgeDto[] {
+  return Object.values(edges)
+    .filter((e) => e.warp === warp)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export interface LegendEntry {
+  readonly type: Hex;
+  readonly label: string;
+  readonly count: number;
+}
+
+/** Types present among `nodes`, with counts, by label. */
+export function legendEntries(nodes: readonly NodeDto[]): LegendEntry[] {
+  const m = new Map<Hex, { label: string; count: number }>();
+  for (const n of nodes) {
+    const e = m.get(n.type) ?? { label: typeName(n), count: 0 };
+    e.count++;
+    m.set(n.type, e);
+  }
+  return Array.from(m.entries())
+    .map(([type, e]) => ({ type, ...e }))
+    .sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+}
+
+/**
+ * Search: `type:x` matches the type label or type id; `id:x` an id prefix; anything else a
+ * case-insensitive substring of label, type label or id.
+ */
+export function matchesSearch(n: NodeDto, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  if (q.startsWith('type:')) {
+    const t = q.slice(5).trim();
+    return (n.typeLabel ?? '').toLowerCase().includes(t) || n.type.startsWith(t);
+  }
+  if (q.startsWith('id:')) return n.id.startsWith(q.slice(3).trim());
+  return (n.label ?? '').toLowerCase().includes(q) || (n.typeLabel ?? '').toLowerCase().includes(q) || n.id.startsWith(q);
+}
+
+export interface VisibleSet {
+  readonly mode: 'all' | 'focus';
+  /** Node keys to draw. */
+  readonly nodes: ReadonlySet<ElementKey>;
+  /** Elements in the viewed warp (nodes + edges). */
+  readonly total: number;
+}
+
+/**
+ * Which nodes the canvas draws: all of the warp's, or — above `threshold` elements and without
+ * "show all" — the focus (selection, footprint, search hits) plus `hops` hops around it.
+ */
+export function visibleNodes(
+  nodes: readonly NodeDto[],
+  edges: readonly EdgeDto[],
+  opts: { threshold: number; showAll: boolean; hops: number; focus: readonly ElementKey[]; filter?: (n: NodeDto) => boolean },
+): VisibleSet {
+  const total = nodes.length + edges.length;
+  const pool = opts.filter ? nodes.filter(opts.filter) : nodes;
+  if (opts.showAll || total <= opts.threshold) return { mode: 'all', nodes: new Set(pool.map((n) => elementKey(n.warp, n.id))), total };
+  const allowed = new Set(pool.map((n) => elementKey(n.warp, n.id)));
+  const adj = new Map<ElementKey, ElementKey[]>();
+  for (const e of edges) {
+    const a = elementKey(e.warp, e.from);
+    const b = elementKey(e.warp, e.to);
+    (adj.get(a) ?? adj.set(a, []).get(a)!).push(b);
+    (adj.get(b) ?? adj.set(b, []).get(b)!).push(a);
+  }
+  const out = new Set<ElementKey>();
+  let frontier = opts.focus.filter((k) => allowed.has(k));
+  for (const k of frontier) out.add(k);
+  for (let h = 0; h < opts.hops && frontier.length; h++) {
+    const next: ElementKey[] = [];
+    for (const k of frontier) {
+      for (const m of adj.get(k) ?? []) {
+        if (!out.has(m) && allowed.has(m)) {
+          out.add(m);
+          next.push(m);
+        }
+      }
+    }
+    frontier = next.sort();
+  }
+  return { mode: 'focus', nodes: out, total };
+}
+
+// -------------------------------------------------------------------- ticks
+
+/** "α(cell-0-2)", "β(edge-x)", "node(cell-1-1)", "edge(…)", "port 3". */
+export function slotText(s: SlotDto): string {
+  switch (s.kind) {
+    case 'attachment':
+      return `${s.plane === 'alpha' ? 'α' : 'β'}(${s.label ?? s.id.slice(0, 8)})`;
+    case 'node':
+    case 'edge':
+      return `${s.kind}(${s.label ?? s.id.slice(0, 8)})`;
+    case 'port':
+      return `port ${s.port}`;
+  }
+}
+
+function accessVerb(a: string): string {
+  switch (a) {
+    case 'read':
+      return 'reads';
+    case 'write':
+      return 'writes';
+    case 'port-in':
+      return 'binds in-port';
+    case 'port-out':
+      return 'binds out-port';
+    default:
+      return a;
+  }
+}
+
+/** "reads α(cell-0-2), which demo/diffuse at #0 writes" — one exact overlapping slot. */
+export function overlapSentence(ov: OverlapDto, blocker: Pick<CandidateDto, 'rule' | 'index'>): string {
+  const also = ov.candidate === ov.blocker ? 'also ' : '';
+  return `${accessVerb(ov.candidate)} ${slotText(ov.slot)}, which ${blocker.rule} at #${blocker.index} ${also}${accessVerb(ov.blocker)}`;
+}
+
+export function scopeText(c: Pick<CandidateDto, 'scopeLabel' | 'scope'>): string {
+  return c.scopeLabel ?? c.scope.slice(0, 8);
+}
+
+/** The element a slot lives on (a node or an edge of the canvas), or null for ports. */
+export function slotElement(s: SlotDto): { kind: 'node' | 'edge'; key: ElementKey } | null {
+  if (s.kind === 'port') return null;
+  if (s.kind === 'attachment') return { kind: s.owner, key: elementKey(s.warp, s.id) };
+  return { kind: s.kind, key: elementKey(s.warp, s.id) };
+}
+
+export interface FootprintOverlay {
+  readonly reads: ReadonlySet<ElementKey>;
+  readonly writes: ReadonlySet<ElementKey>;
+  readonly blockers: ReadonlySet<ElementKey>;
+  readonly scope: ElementKey | null;
+}
+
+/** Canvas overlay of one candidate: elements read, written, and the scopes of its blockers. */
+export function footprintOverlay(c: CandidateDto | null, all: readonly CandidateDto[]): FootprintOverlay {
+  const reads = new Set<ElementKey>();
+  const writes = new Set<ElementKey>();
+  const blockers = new Set<ElementKey>();
+  if (!c) return { reads, writes, blockers, scope: null };
+  for (const s of c.footprint.reads) {
+    const el = slotElement(s);
+    if (el) reads.add(el.key);
+  }
+  for (const s of c.footprint.writes) {
+    const el = slotElement(s);
+    if (el) writes.add(el.key);
+  }
+  for (const b of c.blockedBy) {
+    const bc = all[b];
+    if (bc) blockers.add(elementKey(bc.scopeWarp, bc.scope));
+  }
+  return { reads, writes, blockers, scope: elementKey(c.scopeWarp, c.scope) };
+}
+
+// ------------------------------------------------------------------ profile
+
+export interface ProfileRow {
+  readonly tick: number;
+  readonly commit: Hex;
+  readonly kind: 'tick' | 'merge';
+  readonly candidates: number;
+  readonly applied: number;
+  readonly rejected: number;
+  readonly ops: number;
+  /** Wall time on the host; null when unknown. Not deterministic. */
+  readonly millis: number | null;
+  readonly perRule: TickSummaryDto['perRule'];
+}
+
+/** One row per commit of `chain` whose summary is known. */
+export function profileRows(chain: readonly CommitDto[], summaries: Readonly<Record<Hex, TickSummaryDto>>): ProfileRow[] {
+  const rows: ProfileRow[] = [];
+  for (const c of chain) {
+    const s = summaries[c.commit];
+    if (!s) continue;
+    rows.push({ tick: c.tick, commit: c.commit, kind: s.kind, candidates: s.candidates, applied: s.applied, rejected: s.rejected, ops: s.ops, millis: s.millis > 0 ? s.millis : null, perRule: s.perRule });
+  }
+  return rows;
+}
+
+/** Per-rule totals over rows, by rule name. */
+export function ruleTotals(rows: readonly ProfileRow[]): { rule: string; applied: number; rejected: number }[] {
+  const m = new Map<string, { applied: number; rejected: number }>();
+  for (const r of rows)
+    for (const p of r.perRule) {
+      const x = m.get(p.rule) ?? { applied: 0, rejected: 0 };
+      x.applied += p.applied;
+      x.rejected += p.rejected;
+      m.set(p.rule, x);
+    }
+  return Array.from(m.entries())
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([rule, x]) => ({ rule, ...x }));
+}
+
+// -------------------------------------------------------------- determinism
+
+/** "A = B = C ✓" when all runs agree, else e.g. "A = B ≠ C at tick 7". Letters follow chain order. */
+export function determinismText(d: DeterminismDto): string {
+  const letters = d.chains.map((_, i) => String.fromCharCode(65 + i));
+  if (d.agree) return `${letters.join(' = ')} ✓ (${d.ticks} ticks)`;
+  const k = (d.firstDifference?.tick ?? 1) - 1;
+  const ref = d.chains[0]?.heads[k];
+  let s = letters[0]!;
+  for (let i = 1; i < d.chains.length; i++) s += `${d.chains[i]!.heads[k] === ref ? ' = ' : ' ≠ '}${letters[i]}`;
+  return `${s} at tick ${d.firstDifference?.tick ?? '?'}`;
+}
+
+/** Every conflict of the prepared merge has a resolution. */
+export function mergeReady(s: EchoState): boolean {
+  const m = s.timeline.merge;
+  return !!m && m.preview.conflicts.every((c) => m.resolutions[c.key] !== undefined);
+}

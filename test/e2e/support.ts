@@ -1,0 +1,63 @@
+/**
+ * E2E helpers: Debian Chromium through playwright-core (TOOLCHAIN.md §2 — never
+ * `playwright install`), screenshots under test-results/screenshots/, and a second WebSocket client
+ * that asks the engine host directly, so the page's displayed hashes are compared with the engine's.
+ */
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { WebSocket } from 'ws'
+import type { EchoBridge, Hex, TimelineDto } from '../../engine/contract/index'
+import { createWsBridge, type WebSocketLike, type WsBridge } from '../../renderer/bridge/wsBridge'
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const RENDERER_DIR = join(ROOT, 'out', 'renderer')
+export const SHOTS = join(ROOT, 'test-results', 'screenshots')
+export const CHROMIUM = '/usr/bin/chromium'
+export const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
+
+export async function launchChromium(): Promise<{ context: BrowserContext; page: Page }> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (npm run test:e2e does)`)
+  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'echo-e2e-profile-')), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: LAUNCH_ARGS,
+    viewport: { width: 1440, height: 900 },
+    acceptDownloads: true,
+    colorScheme: 'dark',
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  return { context, page }
+}
+
+export async function shot(page: Page, name: string): Promise<string> {
+  mkdirSync(SHOTS, { recursive: true })
+  const path = join(SHOTS, `${name}.png`)
+  await page.screenshot({ path })
+  return path
+}
+
+/** A second client of the same host, over the same WebSocket protocol the page uses. */
+export function engineClient(server: { port: number; token: string; origin: string }): WsBridge {
+  const connect = (u: string) => new WebSocket(u, { origin: server.origin }) as unknown as WebSocketLike
+  return createWsBridge(`ws://127.0.0.1:${server.port}/ws`, server.token, { connect })
+}
+
+/** The engine's head of `branch` (default: the active one). */
+export async function engineHead(engine: EchoBridge, branch?: string): Promise<{ head: Hex | null; tick: number; timeline: TimelineDto }> {
+  const timeline = await engine.invoke('echo:timeline.get', {})
+  const b = timeline.branches.find((x) => x.name === (branch ?? timeline.active))!
+  return { head: b.head, tick: b.tick, timeline }
+}
+
+/** First-parent chain of a head, oldest first. */
+export function chain(t: TimelineDto, head: Hex | null): Hex[] {
+  const by = new Map(t.commits.map((c) => [c.commit, c]))
+  const out: Hex[] = []
+  for (let cur = head; cur; cur = by.get(cur)?.parents[0] ?? null) out.push(cur)
+  return out.reverse()
+}
+
+export const tid = (id: string) => `[data-testid="${id}"]`
