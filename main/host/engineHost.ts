@@ -111,7 +111,7 @@ export class EngineHost {
   async load(spec: string, params: Record<string, string> = {}): Promise<WorldDto> {
     const labels: LabelBook = new Map();
     const { path, world } = await loadWorld(spec, process.cwd(), labellingWorldApi(labels));
-    const session = new WorldSession(world, params);
+    const session = new WorldSession(world, params, { strictFootprints: true });
     const timeline = new Timeline(session, { checkpointEvery: this.opts.checkpointEvery ?? 32 });
     // Only replace the running world once the new one loaded: a broken world leaves the current one.
     this.pause();
@@ -162,7 +162,7 @@ export class EngineHost {
     }
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(data.header.params)) params[k] = String(v);
-    const session = new WorldSession(world, params);
+    const session = new WorldSession(world, params, { strictFootprints: true });
     const timeline = restoreTimeline(session, data, { checkpointEvery: this.opts.checkpointEvery ?? 32 });
     this.pause();
     this.world = world;
