@@ -114,18 +114,23 @@ export class EngineHost {
     const session = new WorldSession(world, params, { strictFootprints: true });
     const timeline = new Timeline(session, { checkpointEvery: this.opts.checkpointEvery ?? 32 });
     // Only replace the running world once the new one loaded: a broken world leaves the current one.
+    this.adopt(world, path, labels, session, timeline);
+    return this.worldDto();
+  }
+
+  /** Makes a freshly built world + timeline the running one (after everything else succeeded). */
+  private adopt(world: WorldDefinition, source: string, labels: LabelBook, session: WorldSession, timeline: Timeline): void {
     this.pause();
     this.world = world;
-    this.worldSource = path;
+    this.worldSource = source;
+    this.labels = labels;
     this.session = session;
     this.timeline = timeline;
-    this.labels = labels;
     this.viewing = null;
     this.seq = 0;
     this.resetReach();
     this.startJournal();
     this.emit('echo:timeline.changed', this.timelineDto());
-    return this.worldDto();
   }
 
   private startJournal(): void {
@@ -164,19 +169,8 @@ export class EngineHost {
     for (const [k, v] of Object.entries(data.header.params)) params[k] = String(v);
     const session = new WorldSession(world, params, { strictFootprints: true });
     const timeline = restoreTimeline(session, data, { checkpointEvery: this.opts.checkpointEvery ?? 32 });
-    this.pause();
-    this.world = world;
-    this.worldSource = source;
-    this.labels = labels;
-    this.session = session;
-    this.timeline = timeline;
-    this.viewing = null;
-    this.seq = 0;
-    this.resetReach();
-    this.startJournal();
-    const dto = this.timelineDto();
-    this.emit('echo:timeline.changed', dto);
-    return dto;
+    this.adopt(world, source, labels, session, timeline);
+    return this.timelineDto();
   }
 
   private resetReach(): void {
