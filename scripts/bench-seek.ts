@@ -14,7 +14,7 @@ const arg = (name: string, def: number) => {
   return i > 0 ? Number(process.argv[i + 1]) : def;
 };
 const ticks = arg('ticks', 10_000);
-const k = arg('k', 64);
+const k = arg('k', 32); // the Studio host's checkpoint interval
 const session = new WorldSession(instantiateWorld(demo, 'demo'));
 const tl = new Timeline(session, { checkpointEvery: k });
 const t0 = performance.now();
