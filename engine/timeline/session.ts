@@ -24,7 +24,6 @@ import { computePlanDigest, computeReceiptDigest, computeRewritesDigest, compute
 import { slotSortKey, type SlotId } from '../record';
 import { extendSlotsFromFootprint } from '../footprint';
 import { canonicalSlots, type WarpTickPatchV1 } from '../tickPatch';
-import { opSortKey, type WarpOp } from '../tickDelta';
 import { validatePortalInvariants, type WarpState } from '../warpState';
 import { TimelineError } from './errors';
 import { replayCommit, type ReplayEnv } from './replay';
@@ -54,7 +53,7 @@ import {
   type SessionData,
   type SessionHeader,
 } from './sessionFormat';
-import { Timeline, type CommitNode, type Divergence, type TimelineHost, type TimelineOptions } from './timeline';
+import { Timeline, divergenceOf, opLabel, receiptKeys, slotKeys, type CommitNode, type Divergence, type DivergenceKeys, type TimelineHost, type TimelineOptions } from './timeline';
 
 /** What to export. @public */
 export interface EncodeSessionOptions {
@@ -568,61 +567,12 @@ export function sessionFirstDivergence(a: SessionData, branchA: string, b: Sessi
     if (!br) throw new TimelineError('UnknownBranch', `unknown branch "${name}" (the session has ${d.branches.map((x) => x.name).join(', ')})`, { branch: name });
     return br.head;
   };
-  const ca = sessionChain(a, headOf(a, branchA));
-  const cb = sessionChain(b, headOf(b, branchB));
-  let lo = 0;
-  let hi = Math.min(ca.length, cb.length);
-  let compares = 0;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    compares++;
-    if (ca[mid]!.hex === cb[mid]!.hex) lo = mid + 1;
-    else hi = mid;
-  }
-  const idx = lo < Math.max(ca.length, cb.length) ? lo : null;
-  const na = ca[lo];
-  const nb = cb[lo];
-  const diffSets = (xa: string[], xb: string[]) => {
-    const sa = new Set(xa);
-    const sb = new Set(xb);
-    return { onlyA: xa.filter((x) => !sb.has(x)), onlyB: xb.filter((x) => !sa.has(x)) };
-  };
-  const receiptKeys = (n?: SessionCommit) => (n ? n.receipt.entries.map((e, i) => `${n.ruleNames[i] ?? toHex(e.ruleId)}@${toHex(e.scope.local)}:${e.disposition}`) : []);
-  const slotKeys = (n?: SessionCommit) => (n ? [...n.inSlots.map((s) => 'in:' + slotLabel(s)), ...n.outSlots.map((s) => 'out:' + slotLabel(s))] : []);
-  const opKeys = (d: SessionData, n?: SessionCommit) => {
-    if (!n) return [];
-    const st = sessionStateAt(d, n.parentHexes[0] ?? null);
-    return replayOrFail(d, st, n, sessionEnv(d.header)).ops.map(opLabel);
-  };
-  return {
-    index: idx,
-    common: lo,
-    a: na?.hex ?? null,
-    b: nb?.hex ?? null,
-    hashCompares: compares,
-    receipts: diffSets(receiptKeys(na), receiptKeys(nb)),
-    slots: diffSets(slotKeys(na), slotKeys(nb)),
-    ops: diffSets(opKeys(a, na), opKeys(b, nb)),
-  };
-}
-
-/** Short label of a patch slot (as the timeline's divergence report prints it). @public */
-export function slotLabel(s: SlotId): string {
-  switch (s.kind) {
-    case 'node':
-      return `node:${toHex(s.key.local)}`;
-    case 'edge':
-      return `edge:${toHex(s.key.local)}`;
-    case 'attachment':
-      return `att:${s.key.owner}:${toHex(s.key.local)}`;
-    case 'port':
-      return `port:${s.port}`;
-  }
-}
-
-function opLabel(op: WarpOp): string {
-  const v = op.op === 'SetAttachment' ? (op.value ? (op.value.kind === 'atom' ? toHex(op.value.bytes).slice(0, 32) : 'descend') : 'none') : '';
-  return op.op + ':' + opSortKey(op).slice(2, 18) + ':' + v;
+  const keysIn = (d: SessionData) => (n: SessionCommit): DivergenceKeys => ({
+    receipts: receiptKeys(n.receipt, n.ruleNames),
+    slots: slotKeys(n.inSlots, n.outSlots),
+    ops: replayOrFail(d, sessionStateAt(d, n.parentHexes[0] ?? null), n, sessionEnv(d.header)).ops.map(opLabel),
+  });
+  return divergenceOf(sessionChain(a, headOf(a, branchA)), sessionChain(b, headOf(b, branchB)), keysIn(a), keysIn(b));
 }
 
 function msg(e: unknown): string {

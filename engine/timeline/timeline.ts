@@ -353,40 +353,12 @@ export class Timeline {
 
   /** Finds the first commit where two branches differ, comparing hash chains by binary search. */
   firstDivergence(a: string, b: string): Divergence {
-    const ca = this.chain(this.head(a));
-    const cb = this.chain(this.head(b));
-    let lo = 0;
-    let hi = Math.min(ca.length, cb.length);
-    let compares = 0;
-    // Invariant: chains agree on [0, lo); the hash chain makes agreement prefix-closed.
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      compares++;
-      if (ca[mid]!.hex === cb[mid]!.hex) lo = mid + 1;
-      else hi = mid;
-    }
-    const idx = lo < Math.max(ca.length, cb.length) ? lo : null;
-    const na = ca[lo];
-    const nb = cb[lo];
-    const diffSets = (xa: string[], xb: string[]) => {
-      const sa = new Set(xa);
-      const sb = new Set(xb);
-      return { onlyA: xa.filter((x) => !sb.has(x)), onlyB: xb.filter((x) => !sa.has(x)) };
-    };
-    const receiptKeys = (n?: CommitNode) =>
-      n ? n.record.receipt.entries.map((e, i) => `${n.record.ruleNames[i] ?? toHex(e.ruleId)}@${toHex(e.scope.local)}:${e.disposition}`) : [];
-    const slotKeys = (n?: CommitNode) => (n ? [...n.inSlots.map((s) => 'in:' + slotLabel(s)), ...n.outSlots.map((s) => 'out:' + slotLabel(s))] : []);
-    const opKeys = (n?: CommitNode) => (n ? n.record.patch.ops.map(opLabel) : []);
-    return {
-      index: idx,
-      common: lo,
-      a: na?.hex ?? null,
-      b: nb?.hex ?? null,
-      hashCompares: compares,
-      receipts: diffSets(receiptKeys(na), receiptKeys(nb)),
-      slots: diffSets(slotKeys(na), slotKeys(nb)),
-      ops: diffSets(opKeys(na), opKeys(nb)),
-    };
+    const keys = (n: CommitNode): DivergenceKeys => ({
+      receipts: receiptKeys(n.record.receipt, n.record.ruleNames),
+      slots: slotKeys(n.inSlots, n.outSlots),
+      ops: n.record.patch.ops.map(opLabel),
+    });
+    return divergenceOf(this.chain(this.head(a)), this.chain(this.head(b)), keys, keys);
   }
 
   // ------------------------------------------------------------ provenance
@@ -619,7 +591,64 @@ function inputTouches(e: DirectEdit, key: string, root: NodeKey): boolean {
   }
 }
 
-function slotLabel(s: SlotId): string {
+/** What the divergence report compares at the first differing commit. @public */
+export interface DivergenceKeys {
+  readonly receipts: string[];
+  readonly slots: string[];
+  readonly ops: string[];
+}
+
+/**
+ * First divergence of two hash chains (oldest first): binary search for the first differing
+ * index — the hash chain makes agreement prefix-closed, so O(log n) compares — then the set
+ * differences of the two commits' receipts, slots and ops. Shared by timelines and session files.
+ * @public
+ */
+export function divergenceOf<T extends { readonly hex: string }>(ca: readonly T[], cb: readonly T[], keysA: (n: T) => DivergenceKeys, keysB: (n: T) => DivergenceKeys): Divergence {
+  let lo = 0;
+  let hi = Math.min(ca.length, cb.length);
+  let compares = 0;
+  // Invariant: the chains agree on [0, lo).
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    compares++;
+    if (ca[mid]!.hex === cb[mid]!.hex) lo = mid + 1;
+    else hi = mid;
+  }
+  const na = ca[lo];
+  const nb = cb[lo];
+  const empty: DivergenceKeys = { receipts: [], slots: [], ops: [] };
+  const ka = na ? keysA(na) : empty;
+  const kb = nb ? keysB(nb) : empty;
+  const diffSets = (xa: string[], xb: string[]) => {
+    const sa = new Set(xa);
+    const sb = new Set(xb);
+    return { onlyA: xa.filter((x) => !sb.has(x)), onlyB: xb.filter((x) => !sa.has(x)) };
+  };
+  return {
+    index: lo < Math.max(ca.length, cb.length) ? lo : null,
+    common: lo,
+    a: na?.hex ?? null,
+    b: nb?.hex ?? null,
+    hashCompares: compares,
+    receipts: diffSets(ka.receipts, kb.receipts),
+    slots: diffSets(ka.slots, kb.slots),
+    ops: diffSets(ka.ops, kb.ops),
+  };
+}
+
+/** Receipt entries as comparable strings. @internal */
+export function receiptKeys(r: TickReceipt, ruleNames: readonly string[]): string[] {
+  return r.entries.map((e, i) => `${ruleNames[i] ?? toHex(e.ruleId)}@${toHex(e.scope.local)}:${e.disposition}`);
+}
+
+/** In/out slots as comparable strings. @internal */
+export function slotKeys(inSlots: readonly SlotId[], outSlots: readonly SlotId[]): string[] {
+  return [...inSlots.map((x) => 'in:' + slotLabel(x)), ...outSlots.map((x) => 'out:' + slotLabel(x))];
+}
+
+/** Short label of a patch slot. @public */
+export function slotLabel(s: SlotId): string {
   switch (s.kind) {
     case 'node':
       return `node:${toHex(s.key.local)}`;
@@ -632,7 +661,8 @@ function slotLabel(s: SlotId): string {
   }
 }
 
-function opLabel(op: WarpOp): string {
+/** Short comparable label of an op. @public */
+export function opLabel(op: WarpOp): string {
   return op.op + ':' + opSortKey(op).slice(2, 18) + ':' + valueHint(op);
 }
 
