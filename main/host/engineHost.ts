@@ -173,6 +173,16 @@ export class EngineHost {
     return this.timelineDto();
   }
 
+  /** After fork / switch / merge: the view follows the new head, autosave, tell subscribers. */
+  private headMoved(): TimelineDto {
+    this.viewing = null;
+    this.resetReach();
+    this.autosave();
+    const dto = this.timelineDto();
+    this.emit('echo:timeline.changed', dto);
+    return dto;
+  }
+
   private resetReach(): void {
     this.lastReach = { commit: this.timeline.head(), reach: reachability(this.session.engine.warpState, this.timeline.env.root) };
   }
@@ -263,22 +273,12 @@ export class EngineHost {
       'echo:timeline.fork': (r) => {
         const at = r.at === undefined ? (this.viewing ?? this.timeline.head()) : r.at;
         this.timeline.fork(r.name, at);
-        this.viewing = null;
-        this.resetReach();
-        this.autosave();
-        const dto = this.timelineDto();
-        this.emit('echo:timeline.changed', dto);
-        return dto;
+        return this.headMoved();
       },
       'echo:timeline.switch': (r) => {
         this.pause();
         this.timeline.switchTo(r.branch);
-        this.viewing = null;
-        this.resetReach();
-        this.autosave();
-        const dto = this.timelineDto();
-        this.emit('echo:timeline.changed', dto);
-        return dto;
+        return this.headMoved();
       },
       'echo:timeline.verify': (r) => {
         const branch = r.branch ?? this.timeline.activeBranch;
@@ -306,12 +306,7 @@ export class EngineHost {
       'echo:timeline.merge': (r) => {
         this.pause();
         this.timeline.merge(r.ours, r.theirs, r.resolutions);
-        this.viewing = null;
-        this.resetReach();
-        this.autosave();
-        const dto = this.timelineDto();
-        this.emit('echo:timeline.changed', dto);
-        return dto;
+        return this.headMoved();
       },
       'echo:timeline.diverge': (r) => {
         const d = this.timeline.firstDivergence(r.a, r.b);
