@@ -51,7 +51,8 @@ import { Scheduler, type PendingRewrite, type SchedulerKind } from './scheduler'
 import { computeCommitHashV2, computeStateRoot, type Snapshot } from './snapshot';
 import { applyOps, WarpTickPatchV1 } from './tickPatch';
 import { canonicalizeOps, TickDelta, type WarpOp } from './tickDelta';
-import { validatePortalInvariants, WarpState } from './warpState';
+import { StateRootIndex, type StateRootIndexStats } from './stateRootIndex';
+import { validatePortalInvariants, WarpState, type StateJournal } from './warpState';
 import { ScopedDelta } from './boaw/exec';
 import { firstFootprintViolation, FootprintViolation } from './boaw/footprintCheck';
 import type { BoawExecutor, BoawItem } from './boaw/seam';
@@ -80,6 +81,12 @@ export interface EngineOptions {
    * checks, and conformance runs must not); the Studio turns it on.
    */
   readonly strictFootprints?: boolean;
+  /**
+   * Maintain the state root incrementally (`StateRootIndex`, O(change) per commit) instead of a
+   * full `computeStateRoot` walk per commit. On by default; both give identical bytes (fuzzed).
+   * Off: every commit and `snapshot()` walks the whole reachable state (the reference's way).
+   */
+  readonly incrementalStateRoot?: boolean;
 }
 
 /** Result of `apply` / `applyInWarp`. @public */
@@ -129,6 +136,12 @@ export class Engine {
   private lastMat: FinalizeReport = { channels: [], errors: [] };
   private boaw: BoawExecutor | null;
   private strictFootprints: boolean;
+  /** Incremental state root (null: full walk per commit). */
+  private readonly rootIndex: StateRootIndex | null;
+  /** Journals of the journaled mutations (direct edits, ticks) the index has not seen yet, in order. */
+  private rootJournals: StateJournal[] = [];
+  /** `state.untrackedWrites()` when the index was last brought up to date (-1: rebuild next time). */
+  private rootSig = -1;
 
   /**
    * `Engine::new(store, root)`: the store is moved into the canonical root warp
@@ -145,7 +158,36 @@ export class Engine {
     this.initialState = this.state.clone();
     this.boaw = opts.boaw ?? null;
     this.strictFootprints = opts.strictFootprints ?? false;
+    this.rootIndex = opts.incrementalStateRoot === false ? null : new StateRootIndex();
     this.boaw?.invalidate(this);
+  }
+
+  /**
+   * The state root of the live state. Incremental when every mutation since the last call was
+   * journaled (direct edits and ticks are); any untracked mutation (a caller writing to
+   * `warpState` directly) changes `untrackedWrites()` and forces a rebuild, so a stale root is
+   * never returned.
+   */
+  private currentStateRoot(): Hash {
+    const idx = this.rootIndex;
+    if (!idx) return computeStateRoot(this.state, this.currentRoot);
+    const sig = this.state.untrackedWrites();
+    const h = sig === this.rootSig ? idx.update(this.state, this.currentRoot, this.rootJournals) : idx.rebuild(this.state, this.currentRoot);
+    this.rootJournals = [];
+    this.rootSig = sig;
+    return h;
+  }
+
+  /** Counters of the incremental state root's paths (null when it is off). Telemetry only. */
+  stateRootStats(): Readonly<StateRootIndexStats> | null {
+    return this.rootIndex ? { ...this.rootIndex.stats } : null;
+  }
+
+  /** The live state was replaced or rebuilt: the next root is computed from scratch. */
+  private forgetStateRoot(): void {
+    this.rootJournals = [];
+    this.rootSig = -1;
+    this.rootIndex?.invalidate();
   }
 
   /**
@@ -162,6 +204,7 @@ export class Engine {
     e.state = state;
     e.currentRoot = root;
     e.initialState = state.clone();
+    e.forgetStateRoot();
     e.boaw?.invalidate(e);
     return e;
   }
@@ -342,11 +385,12 @@ export class Engine {
       throw new TickFailedError(`apply_reserved_rewrites: failed to apply ops in tx ${tx}: ${why}`, { tx }, cause);
     }
     this.state.endJournal();
+    if (this.rootIndex) this.rootJournals.push(journal);
 
     this.lastMat = this.bus.finalize();
 
     const patch = new WarpTickPatchV1(this.policyId, rulePackId, 'committed', Array.from(inSlots.values()), Array.from(outSlots.values()), patchOps);
-    const stateRoot = computeStateRoot(this.state, this.currentRoot);
+    const stateRoot = this.currentStateRoot();
     const parents = this.lastSnapshot ? [this.lastSnapshot.hash] : [];
     const receiptDigest = computeReceiptDigest(entries);
     const hash = computeCommitHashV2(stateRoot, parents, patch.digest, this.policyId);
@@ -485,7 +529,7 @@ export class Engine {
 
   /** What an immediate empty commit would say (apart from `tx`). */
   snapshot(): Snapshot {
-    const stateRoot = computeStateRoot(this.state, this.currentRoot);
+    const stateRoot = this.currentStateRoot();
     const parents = this.lastSnapshot ? [this.lastSnapshot.hash] : [];
     const patch = new WarpTickPatchV1(this.policyId, this.rulePackId(), 'committed', [], [], []);
     const empty = digestLen0U64();
@@ -535,6 +579,7 @@ export class Engine {
     this.state = state;
     this.lastSnapshot = head;
     this.pendingInputs = [];
+    this.forgetStateRoot();
     this.boaw?.invalidate(this);
   }
 
@@ -560,9 +605,23 @@ export class Engine {
   // ----------------------------------------------------------- direct edits
 
   /** Applies and records a direct edit (outside any tick). */
+  /**
+   * Applies and records a direct edit (outside any tick). Atomic: an edit that throws leaves the
+   * state exactly as before and is not recorded.
+   */
   edit(e: DirectEdit): IngestDisposition | null {
-    const r = applyDirectEdit(this.state, this.currentRoot, e);
+    const journal = this.state.beginJournal();
+    let r: IngestDisposition | null;
+    try {
+      r = applyDirectEdit(this.state, this.currentRoot, e);
+    } catch (err) {
+      this.state.rollback(journal);
+      throw err;
+    } finally {
+      this.state.endJournal();
+    }
     this.pendingInputs.push(e);
+    if (this.rootIndex) this.rootJournals.push(journal);
     return r;
   }
 
@@ -668,6 +727,7 @@ export class Engine {
       rec.patch.applyToState(state);
     }
     this.state = state;
+    this.forgetStateRoot();
     this.boaw?.invalidate(this);
   }
 }

@@ -46,6 +46,8 @@ export class GraphStore {
   private readonly descendNodes = new Set<IdHex>();
   private readonly descendEdges = new Set<IdHex>();
   private journal: StoreJournal | null = null;
+  /** Mutations made while no journal was attached (a cached state root must then rebuild). */
+  private untracked = 0;
 
   constructor(warpId: WarpId = ROOT_WARP) {
     this.warpId = warpId;
@@ -62,6 +64,14 @@ export class GraphStore {
   /** Stops recording. @internal */
   endJournal(): void {
     this.journal = null;
+  }
+
+  /**
+   * How many mutations ran with no journal attached (monotonic). An incremental state root is
+   * only valid while this is unchanged since it was last brought up to date. @internal
+   */
+  get untrackedWrites(): number {
+    return this.untracked;
   }
 
   /** Restores every structure recorded in `j` to its prior value. @internal */
@@ -105,30 +115,54 @@ export class GraphStore {
 
   private noteNode(k: IdHex): void {
     const j = this.journal;
-    if (j && !j.nodes.has(k)) j.nodes.set(k, this.nodes.get(k));
+    if (!j) {
+      this.untracked++;
+      return;
+    }
+    if (!j.nodes.has(k)) j.nodes.set(k, this.nodes.get(k));
   }
   private noteNodeAtt(k: IdHex): void {
     const j = this.journal;
-    if (j && !j.nodeAttachments.has(k)) j.nodeAttachments.set(k, this.nodeAtt.get(k));
+    if (!j) {
+      this.untracked++;
+      return;
+    }
+    if (!j.nodeAttachments.has(k)) j.nodeAttachments.set(k, this.nodeAtt.get(k));
   }
   private noteEdgeAtt(k: IdHex): void {
     const j = this.journal;
-    if (j && !j.edgeAttachments.has(k)) j.edgeAttachments.set(k, this.edgeAtt.get(k));
+    if (!j) {
+      this.untracked++;
+      return;
+    }
+    if (!j.edgeAttachments.has(k)) j.edgeAttachments.set(k, this.edgeAtt.get(k));
   }
   private noteEdge(k: IdHex): void {
     const j = this.journal;
-    if (j && !j.edges.has(k)) j.edges.set(k, this.edgeIndex.get(k));
+    if (!j) {
+      this.untracked++;
+      return;
+    }
+    if (!j.edges.has(k)) j.edges.set(k, this.edgeIndex.get(k));
   }
   private noteFromBucket(k: IdHex): void {
     const j = this.journal;
-    if (j && !j.edgesFrom.has(k)) {
+    if (!j) {
+      this.untracked++;
+      return;
+    }
+    if (!j.edgesFrom.has(k)) {
       const b = this.edgesFromMap.get(k);
       j.edgesFrom.set(k, b ? b.slice() : undefined);
     }
   }
   private noteToBucket(k: IdHex): void {
     const j = this.journal;
-    if (j && !j.edgesTo.has(k)) {
+    if (!j) {
+      this.untracked++;
+      return;
+    }
+    if (!j.edgesTo.has(k)) {
       const b = this.edgesTo.get(k);
       j.edgesTo.set(k, b ? b.slice() : undefined);
     }

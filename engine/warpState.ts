@@ -48,6 +48,18 @@ export class WarpState {
   readonly stores = new OrderedMap<GraphStore>();
   readonly instances = new OrderedMap<WarpInstance>();
   private journal: StateJournal | null = null;
+  /** Instance/store changes made with no journal attached (monotonic). */
+  private untracked = 0;
+
+  /**
+   * Untracked mutations of the state and of every store (monotonic per object). A cached state
+   * root (`StateRootIndex`) is valid only while this signature is unchanged. @internal
+   */
+  untrackedWrites(): number {
+    let n = this.untracked;
+    for (const [, s] of this.stores.unorderedEntries()) n += s.untrackedWrites;
+    return n;
+  }
 
   store(w: WarpId): GraphStore | undefined {
     return this.stores.get(toHex(w));
@@ -86,11 +98,19 @@ export class WarpState {
 
   private noteInstance(k: IdHex): void {
     const j = this.journal;
-    if (j && !j.instances.has(k)) j.instances.set(k, this.instances.get(k));
+    if (!j) {
+      this.untracked++;
+      return;
+    }
+    if (!j.instances.has(k)) j.instances.set(k, this.instances.get(k));
   }
   private noteStore(k: IdHex): void {
     const j = this.journal;
-    if (j && !j.stores.has(k)) j.stores.set(k, this.stores.get(k));
+    if (!j) {
+      this.untracked++;
+      return;
+    }
+    if (!j.stores.has(k)) j.stores.set(k, this.stores.get(k));
   }
 
   // -------------------------------------------------------------- mutations
