@@ -130,6 +130,8 @@ export class Engine {
   private lastSnapshot: Snapshot | null = null;
   private readonly history: TickRecord[] = [];
   private pendingInputs: DirectEdit[] = [];
+  /** First-touch journal of each pending input (same order), for `rollbackInputs`. */
+  private pendingJournals: StateJournal[] = [];
   private initialState: WarpState;
   private readonly telemetry: TelemetrySink | undefined;
   private readonly bus: MaterializationBus;
@@ -417,6 +419,7 @@ export class Engine {
       appliedOps: ops,
     };
     this.pendingInputs = [];
+    this.pendingJournals = [];
     this.lastSnapshot = snapshot;
     this.history.push(record);
     this.boaw?.committed({ engine: this, tx, inputs: record.inputs, appliedOps: ops });
@@ -579,6 +582,7 @@ export class Engine {
     this.state = state;
     this.lastSnapshot = head;
     this.pendingInputs = [];
+    this.pendingJournals = [];
     this.forgetStateRoot();
     this.boaw?.invalidate(this);
   }
@@ -604,7 +608,6 @@ export class Engine {
 
   // ----------------------------------------------------------- direct edits
 
-  /** Applies and records a direct edit (outside any tick). */
   /**
    * Applies and records a direct edit (outside any tick). Atomic: an edit that throws leaves the
    * state exactly as before and is not recorded.
@@ -621,8 +624,33 @@ export class Engine {
       this.state.endJournal();
     }
     this.pendingInputs.push(e);
+    this.pendingJournals.push(journal);
     if (this.rootIndex) this.rootJournals.push(journal);
     return r;
+  }
+
+  /** Position in the uncommitted direct edits, for `rollbackInputs`. */
+  inputMark(): number {
+    return this.pendingInputs.length;
+  }
+
+  /**
+   * Undoes the direct edits made since `mark` (newest first, each through its first-touch
+   * journal) and forgets them: the state is exactly what it was at `mark`. Makes a failed world
+   * tick atomic with the intents its driver ingested, and lets a host drop edits it could not
+   * commit. @throws EngineError(InvalidArgument) for a mark outside 0..uncommitted count
+   */
+  rollbackInputs(mark: number): void {
+    const n = this.pendingInputs.length;
+    if (!Number.isInteger(mark) || mark < 0 || mark > n || this.pendingJournals.length !== n) {
+      throw new EngineError('InvalidArgument', `input mark ${mark} outside 0..${n}`);
+    }
+    if (mark === n) return;
+    for (let i = n - 1; i >= mark; i--) this.state.rollback(this.pendingJournals[i]!);
+    this.pendingInputs = this.pendingInputs.slice(0, mark);
+    this.pendingJournals = this.pendingJournals.slice(0, mark);
+    this.forgetStateRoot();
+    this.boaw?.invalidate(this);
   }
 
   insertNode(id: NodeId, record: NodeRecord): void {

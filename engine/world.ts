@@ -13,7 +13,8 @@
  *   the engine state they are shown (no clocks, no randomness — use `api.prng(seed)`).
  * - `validateWorld` checks the shape before anything runs and names the offending field.
  * - `WorldSession.tick()` either commits one tick or throws a typed error naming rule, scope and
- *   tick; a failed tick leaves the engine state unchanged.
+ *   tick; a failed tick leaves the engine state unchanged — including the intents its driver
+ *   ingested during that tick (`Engine.rollbackInputs`), so a retry starts from the same state.
  */
 import * as bytes from './bytes';
 import { Engine, type EngineOptions, type TickRecord } from './engine';
@@ -76,6 +77,14 @@ export interface WorldDefinition {
   init(params: Readonly<Record<string, number | string>>): { store: GraphStore; root: NodeId };
   /** Decides what happens in tick `ctx.tick`. */
   driver(ctx: TickContext): void;
+  /**
+   * Whether the Studio checks every executor's ops against its declared write footprint
+   * (`EngineOptions.strictFootprints`; a write outside it fails the tick with
+   * `FootprintViolation`). Default true in the Studio. Set false only for worlds that reproduce a
+   * reference whose rules write outside their footprints on purpose (the DIND kernel). Hashes are
+   * the same either way: the check only decides whether such a tick fails.
+   */
+  readonly strictFootprints?: boolean;
 }
 
 /** A world module's default export. @public */
@@ -184,6 +193,9 @@ export function instantiateWorld(mod: unknown, where: string, api: WorldApi = wo
   }
   if (d.codecs !== undefined && !Array.isArray(d.codecs)) throw new WorldError('BadShape', `${where}: world.codecs must be an array`);
   if (d.params !== undefined && (typeof d.params !== 'object' || d.params === null)) throw new WorldError('BadShape', `${where}: world.params must be an object`);
+  if (d.strictFootprints !== undefined && typeof d.strictFootprints !== 'boolean') {
+    throw new WorldError('BadShape', `${where}: world.strictFootprints must be a boolean, got ${describeType(d.strictFootprints)}`);
+  }
   return def as WorldDefinition;
 }
 
@@ -275,6 +287,9 @@ export class WorldSession {
     const k = this.nextTick;
     const deferred: Array<() => 'applied' | 'noMatch'> | null = opts.shuffleSeed === undefined ? null : [];
     const e = this.engine;
+    // Direct edits made before this tick stay; those the driver makes (ingests) are part of the
+    // tick and are undone with it when it fails.
+    const mark = e.inputMark();
     const tx = e.begin();
     const root = e.root;
     const guard = <T>(rule: string, scope: Uint8Array | null, what: () => T): T => {
@@ -322,6 +337,7 @@ export class WorldSession {
       }
     } catch (err) {
       if (e.isLive(tx)) e.abort(tx);
+      e.rollbackInputs(mark);
       if (err instanceof WorldError || err instanceof EngineError) throw err;
       throw new WorldError('RuleThrew', `world "${this.world.name}", tick ${k}: the driver threw: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
@@ -330,6 +346,8 @@ export class WorldSession {
       this.nextTick++;
       return rec;
     } catch (err) {
+      if (e.isLive(tx)) e.abort(tx);
+      e.rollbackInputs(mark);
       if (err instanceof TickFailedError) {
         const d = err.detail;
         const who = d.ruleName ? `rule "${d.ruleName}" at scope ${d.scopeHex}` : 'the tick';
