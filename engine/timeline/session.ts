@@ -416,15 +416,29 @@ function branchSummary(data: SessionData, verified: ReadonlySet<string> | null):
 }
 
 /**
+ * Called after each replayed commit with (commits done, commits in the file). A caller may throw
+ * from it to stop (e.g. a cancelled import); only `SessionError`s are turned into a report.
+ * @public
+ */
+export type SessionProgress = (done: number, total: number) => void;
+
+/**
  * Replays the whole session from U0 and reports per branch. Never throws for bad data: the first
  * failure is returned as `error` (a `SessionError` naming record and offset).
  * @public
  */
-export function verifySessionData(data: SessionData): SessionVerification {
+export function verifySessionData(data: SessionData, onProgress?: SessionProgress): SessionVerification {
   const progress = { done: 0 };
   const verified = new Set<string>();
   try {
-    replaySession(data, (c) => verified.add(c.hex), progress);
+    replaySession(
+      data,
+      (c) => {
+        verified.add(c.hex);
+        onProgress?.(progress.done, data.commits.length);
+      },
+      progress,
+    );
     return { ok: true, commits: progress.done, branches: branchSummary(data, null) };
   } catch (e) {
     if (!(e instanceof SessionError)) throw e;
@@ -452,9 +466,9 @@ export function verifySessionData(data: SessionData): SessionVerification {
  * @throws SessionError
  * @public
  */
-export function openSession(bytes: Uint8Array): { data: SessionData; verification: SessionVerification } {
+export function openSession(bytes: Uint8Array, onProgress?: SessionProgress): { data: SessionData; verification: SessionVerification } {
   const data = decodeSession(bytes);
-  const verification = verifySessionData(data);
+  const verification = verifySessionData(data, onProgress);
   if (!verification.ok) throw verification.error!;
   return { data, verification };
 }
@@ -469,7 +483,7 @@ export function openSession(bytes: Uint8Array): { data: SessionData; verificatio
  *         host engine already has commits
  * @public
  */
-export function restoreTimeline(host: TimelineHost, data: SessionData, opts: TimelineOptions = {}): Timeline {
+export function restoreTimeline(host: TimelineHost, data: SessionData, opts: TimelineOptions & { onProgress?: SessionProgress } = {}): Timeline {
   const e = host.engine;
   const h = data.header;
   const hl = data.locations?.header ?? { record: 0, offset: 0 };
@@ -485,9 +499,15 @@ export function restoreTimeline(host: TimelineHost, data: SessionData, opts: Tim
     throw recordError('WorldMismatch', data.locations?.initial ?? { record: 1, offset: 0 }, `the host's initial state differs from the session's (${world}: other parameters?)`);
   }
   const tl = new Timeline(host, { checkpointEvery: opts.checkpointEvery ?? h.checkpointEvery });
-  replaySession(data, (c, patch, state) => {
-    tl.importCommit({ snapshot: c.snapshot, receipt: c.receipt, patch, footprints: c.footprints, ruleNames: c.ruleNames, inputs: c.inputs, appliedOps: c.appliedOps }, c.kind, c.createdOn, state);
-  });
+  const progress = { done: 0 };
+  replaySession(
+    data,
+    (c, patch, state) => {
+      tl.importCommit({ snapshot: c.snapshot, receipt: c.receipt, patch, footprints: c.footprints, ruleNames: c.ruleNames, inputs: c.inputs, appliedOps: c.appliedOps }, c.kind, c.createdOn, state);
+      opts.onProgress?.(progress.done, data.commits.length);
+    },
+    progress,
+  );
   for (const b of data.branches) tl.setBranchHead(b.name, b.head);
   tl.switchTo(data.active);
   return tl;

@@ -304,7 +304,7 @@ export class Timeline {
    * patch digest and commit hash of every replayed commit. Observational: nothing else changes.
    * @throws TimelineError(VerifyFailed | UnknownCommit)
    */
-  stateAt(commit: string | null): WarpState {
+  stateAt(commit: string | null, onReplay?: () => void): WarpState {
     if (commit === null) return this.u0.clone();
     const path: CommitNode[] = [];
     let cur: string | null = commit;
@@ -320,7 +320,10 @@ export class Timeline {
       cur = c.parentHexes[0] ?? null;
     }
     const state = base ?? this.u0.clone();
-    for (let i = path.length - 1; i >= 0; i--) replayCommit(state, path[i]!, this.env);
+    for (let i = path.length - 1; i >= 0; i--) {
+      onReplay?.();
+      replayCommit(state, path[i]!, this.env);
+    }
     return state;
   }
 
@@ -335,11 +338,15 @@ export class Timeline {
     return n;
   }
 
-  /** Replays a branch from U0 in a fresh state and verifies every hash. */
-  verify(branch = this.active): { ok: true; count: number } | { ok: false; count: number; firstBad: string; error: string } {
+  /**
+   * Replays a branch from U0 in a fresh state and verifies every hash. `onCommit(done, total)`
+   * runs before each commit's replay (a caller may throw from it to stop; nothing changes).
+   */
+  verify(branch = this.active, onCommit?: (done: number, total: number) => void): { ok: true; count: number } | { ok: false; count: number; firstBad: string; error: string } {
     const chain = this.chain(this.head(branch));
     const state = this.u0.clone();
     for (let i = 0; i < chain.length; i++) {
+      onCommit?.(i, chain.length);
       try {
         replayCommit(state, chain[i]!, this.env);
       } catch (e) {
@@ -422,12 +429,15 @@ export class Timeline {
     return best ? best.hex : null;
   }
 
-  /** Slot-by-slot three-way comparison of two branches at their common ancestor. */
-  mergePreview(ours: string, theirs: string): MergePreview {
+  /**
+   * Slot-by-slot three-way comparison of two branches at their common ancestor. `check` runs
+   * between replayed commits and every 1024 slots (a caller may throw from it to stop).
+   */
+  mergePreview(ours: string, theirs: string, check?: () => void): MergePreview {
     const ho = this.head(ours);
     const ht = this.head(theirs);
     const base = this.commonAncestor(ho, ht);
-    const [sb, so, st] = [this.stateAt(base), this.stateAt(ho), this.stateAt(ht)];
+    const [sb, so, st] = [this.stateAt(base, check), this.stateAt(ho, check), this.stateAt(ht, check)];
     const vb = slotValues(sb);
     const vo = slotValues(so);
     const vt = slotValues(st);
@@ -437,7 +447,9 @@ export class Timeline {
     const writers = (head: string | null) => this.commitsSince(base, head);
     const ow = writers(ho);
     const tw = writers(ht);
+    let seen = 0;
     for (const k of keys) {
+      if (check && (++seen & 1023) === 0) check();
       const b = valueRepr(vb.get(k)?.value);
       const o = valueRepr(vo.get(k)?.value);
       const t = valueRepr(vt.get(k)?.value);
@@ -474,16 +486,18 @@ export class Timeline {
   /**
    * Merges `theirs` into `ours` (a commit on `ours` with parents [ours head, theirs head]).
    * Every conflicting slot needs a resolution. The commit's patch is the structural diff from ours.
+   * `check` runs during the replays and once more before anything changes (a caller may throw
+   * from it to cancel; the timeline and the live engine are then untouched).
    * @throws TimelineError(UnresolvedConflict | BadResolution | MergeInvalid | NothingToMerge)
    */
-  merge(ours: string, theirs: string, resolutions: Readonly<Record<string, Resolution>> = {}): CommitNode {
-    const p = this.mergePreview(ours, theirs);
+  merge(ours: string, theirs: string, resolutions: Readonly<Record<string, Resolution>> = {}, check?: () => void): CommitNode {
+    const p = this.mergePreview(ours, theirs, check);
     if (p.theirs === null || p.theirs === p.base) throw new TimelineError('NothingToMerge', `"${theirs}" has nothing to merge into "${ours}"`, { branch: theirs });
     for (const k of Object.keys(resolutions)) {
       if (!p.conflicts.some((c) => c.key === k)) throw new TimelineError('BadResolution', `no conflict on slot ${k}`, { slot: k });
     }
-    const oursState = this.stateAt(p.ours);
-    const theirsState = this.stateAt(p.theirs);
+    const oursState = this.stateAt(p.ours, check);
+    const theirsState = this.stateAt(p.theirs, check);
     const ops: WarpOp[] = [];
     for (const k of p.clean) {
       const slot = parseSlotKey(k);
@@ -528,6 +542,7 @@ export class Timeline {
     };
     const receipt: TickReceipt = { tx: 0, entries: [], blockedBy: [], digest: empty };
     const record: TickRecord = { snapshot, receipt, patch, footprints: [], ruleNames: [], inputs: [], appliedOps: applied };
+    check?.();
     const prevActive = this.active;
     this.active = ours;
     const depth = this.commit(p.ours!).depth + 1;
