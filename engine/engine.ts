@@ -30,7 +30,8 @@ import { toHex } from './bytes';
 import { applyDirectEdit, type DirectEdit } from './directEdit';
 import { diffFromJournal } from './diff';
 import { EngineError, TickFailedError, TickPatchError } from './errors';
-import { extendSlotsFromFootprint, footprintsConflict, Footprint } from './footprint';
+import { extendSlotsFromFootprint, footprintsConflict } from './footprint';
+import { PackedFootprints, type FootprintList } from './footprintList';
 import { GraphStore } from './graph';
 import { viewOf } from './graphView';
 import { ROOT_WARP, POLICY_ID_NO_POLICY_V0, scopeHash, type Hash, type NodeId, type WarpId } from './ident';
@@ -97,8 +98,11 @@ export interface TickRecord {
   readonly snapshot: Snapshot;
   readonly receipt: TickReceipt;
   readonly patch: WarpTickPatchV1;
-  /** Footprints of the receipt entries (same order), for "why rejected" views. */
-  readonly footprints: readonly Footprint[];
+  /**
+   * Footprints of the receipt entries (same order), for "why rejected" views. The engine keeps
+   * them packed (`PackedFootprints`, decoded per access); records from elsewhere may hold arrays.
+   */
+  readonly footprints: FootprintList;
   /** Rule names of the receipt entries (same order). */
   readonly ruleNames: readonly string[];
   /** Direct edits applied since the previous commit, in call order. */
@@ -413,7 +417,7 @@ export class Engine {
       snapshot,
       receipt,
       patch,
-      footprints: drained.map((d) => d.footprint),
+      footprints: PackedFootprints.pack(drained.map((d) => d.footprint)),
       ruleNames: drained.map((d) => this.rulesByCompact[d.compactRule]!.rule.name),
       inputs: this.pendingInputs,
       appliedOps: ops,

@@ -21,48 +21,81 @@ import {
   type SlotId,
 } from './record';
 
+/** The shared empty set behind every unused footprint set (never mutated: the views are read-only). */
+const EMPTY: ReadonlyMap<string, never> = new Map<string, never>();
+
 /** @public */
 export class Footprint {
-  readonly nRead = new Map<string, NodeId>();
-  readonly nWrite = new Map<string, NodeId>();
-  readonly eRead = new Map<string, EdgeId>();
-  readonly eWrite = new Map<string, EdgeId>();
-  readonly aRead = new Map<string, AttachmentKey>();
-  readonly aWrite = new Map<string, AttachmentKey>();
-  readonly bIn = new Map<string, PortKey>();
-  readonly bOut = new Map<string, PortKey>();
+  // Each set is allocated on first insert: most footprints use one or two of the eight, and
+  // the tick history keeps every footprint, so empty Maps would dominate its memory.
+  private nr: Map<string, NodeId> | null = null;
+  private nw: Map<string, NodeId> | null = null;
+  private er: Map<string, EdgeId> | null = null;
+  private ew: Map<string, EdgeId> | null = null;
+  private ar: Map<string, AttachmentKey> | null = null;
+  private aw: Map<string, AttachmentKey> | null = null;
+  private pi: Map<string, PortKey> | null = null;
+  private po: Map<string, PortKey> | null = null;
   factorMask = 0n;
 
+  /** Node ids read, keyed by lowercase hex (read-only view; mutate through `readNode`). */
+  get nRead(): ReadonlyMap<string, NodeId> {
+    return this.nr ?? EMPTY;
+  }
+  get nWrite(): ReadonlyMap<string, NodeId> {
+    return this.nw ?? EMPTY;
+  }
+  get eRead(): ReadonlyMap<string, EdgeId> {
+    return this.er ?? EMPTY;
+  }
+  get eWrite(): ReadonlyMap<string, EdgeId> {
+    return this.ew ?? EMPTY;
+  }
+  /** Attachment keys read, keyed by `attachmentSortKey`. */
+  get aRead(): ReadonlyMap<string, AttachmentKey> {
+    return this.ar ?? EMPTY;
+  }
+  get aWrite(): ReadonlyMap<string, AttachmentKey> {
+    return this.aw ?? EMPTY;
+  }
+  /** Ports, keyed by `u64SortKey`. */
+  get bIn(): ReadonlyMap<string, PortKey> {
+    return this.pi ?? EMPTY;
+  }
+  get bOut(): ReadonlyMap<string, PortKey> {
+    return this.po ?? EMPTY;
+  }
+
   readNode(id: NodeId): this {
-    this.nRead.set(toHex(id), id);
+    (this.nr ??= new Map()).set(toHex(id), id);
     return this;
   }
   writeNode(id: NodeId): this {
-    this.nWrite.set(toHex(id), id);
+    (this.nw ??= new Map()).set(toHex(id), id);
     return this;
   }
   readEdge(id: EdgeId): this {
-    this.eRead.set(toHex(id), id);
+    (this.er ??= new Map()).set(toHex(id), id);
     return this;
   }
   writeEdge(id: EdgeId): this {
-    this.eWrite.set(toHex(id), id);
+    (this.ew ??= new Map()).set(toHex(id), id);
     return this;
   }
   readAttachment(k: AttachmentKey): this {
-    this.aRead.set(attachmentSortKey(k), k);
+    (this.ar ??= new Map()).set(attachmentSortKey(k), k);
     return this;
   }
   writeAttachment(k: AttachmentKey): this {
-    this.aWrite.set(attachmentSortKey(k), k);
+    (this.aw ??= new Map()).set(attachmentSortKey(k), k);
     return this;
   }
   portIn(p: PortKey): this {
-    this.bIn.set(u64SortKey(p), p);
+    (this.pi ??= new Map()).set(u64SortKey(p), p);
     return this;
   }
   portOut(p: PortKey): this {
-    this.bOut.set(u64SortKey(p), p);
+    (this.po ??= new Map()).set(u64SortKey(p), p);
     return this;
   }
   withFactorMask(mask: bigint): this {
@@ -117,7 +150,7 @@ export class ActiveFootprints {
   }
 }
 
-function meets<T>(a: Map<string, T>, b: Map<string, T>): boolean {
+function meets<T>(a: ReadonlyMap<string, T>, b: ReadonlyMap<string, T>): boolean {
   const [small, big] = a.size <= b.size ? [a, b] : [b, a];
   for (const k of small.keys()) if (big.has(k)) return true;
   return false;
@@ -159,9 +192,9 @@ export interface SlotOverlap {
 export function conflictingSlots(candidate: Footprint, candWarp: WarpId, blocker: Footprint, blockerWarp: WarpId): SlotOverlap[] {
   const out: Array<SlotOverlap & { sort: string }> = [];
   const pairs = <T>(
-    ca: Map<string, T>,
+    ca: ReadonlyMap<string, T>,
     caAccess: SlotAccess,
-    ba: Map<string, T>,
+    ba: ReadonlyMap<string, T>,
     baAccess: SlotAccess,
     mk: (v: T) => SlotId,
   ): void => {

@@ -396,7 +396,7 @@ function checkReceipt(c: SessionCommit, fail: (code: 'VerifyFailed', detail: str
   entries.forEach((e, i) => {
     if (!bytesEqual(scopeHash(e.ruleId, e.scope.warp, e.scope.local), e.scopeHash)) fail('VerifyFailed', `receipt entry ${i}: scope hash does not match its rule and scope`);
     if (e.disposition === 'rejected' && (c.receipt.blockedBy[i] ?? []).length === 0) fail('VerifyFailed', `receipt entry ${i} is rejected but its footprint overlaps no accepted entry`);
-    if (e.disposition === 'applied') extendSlotsFromFootprint(c.footprints[i]!, e.scope.warp, inS, outS);
+    if (e.disposition === 'applied') extendSlotsFromFootprint(c.footprints.at(i)!, e.scope.warp, inS, outS);
   });
   // The patch's slots (hashed in the patch digest) are the union of the accepted footprints.
   const keys = (xs: Iterable<SlotId>) => canonicalSlots(Array.from(xs)).map(slotSortKey).join(',');

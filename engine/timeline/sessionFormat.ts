@@ -22,14 +22,16 @@
  */
 import { ByteWriter, compareBytes, fromHex, toHex, utf8 } from '../bytes';
 import { ByteReader, CodecError } from '../codec/byteReader';
-import { writeAttachmentKey, writeAttachmentValueOpt, writeOp, writeSlot } from '../codec/canonical';
-import { readAttachmentKey, readAttachmentValueOpt, readOp, readSlot } from '../codec/canonicalRead';
+import { writeAttachmentValueOpt, writeOp, writeSlot } from '../codec/canonical';
+import { readAttachmentValueOpt, readOp, readSlot } from '../codec/canonicalRead';
 import type { DirectEdit } from '../directEdit';
+import { readAscending, readFootprint, writeFootprint } from '../codec/footprintBinary';
 import { Footprint, footprintsConflict } from '../footprint';
+import { PackedFootprints, type FootprintList } from '../footprintList';
 import { blake3, defaultBlake3 } from '../hash';
 import type { EdgeId, Hash, NodeId, TypeId, WarpId } from '../ident';
 import type { TickReceipt, TickReceiptEntry } from '../receipt';
-import { attachmentSortKey, slotSortKey, u64SortKey, type NodeKey, type SlotId } from '../record';
+import { slotSortKey, type NodeKey, type SlotId } from '../record';
 import type { Snapshot } from '../snapshot';
 import { opSortKey, type WarpOp } from '../tickDelta';
 import type { WarpState } from '../warpState';
@@ -99,7 +101,7 @@ export interface SessionCommit extends ReplayableCommit {
   readonly createdOn: string;
   readonly snapshot: Snapshot;
   readonly receipt: TickReceipt;
-  readonly footprints: readonly Footprint[];
+  readonly footprints: FootprintList;
   readonly ruleNames: readonly string[];
 }
 
@@ -370,61 +372,6 @@ function readEdit(r: ByteReader): DirectEdit {
   }
 }
 
-/** Sorted entries of a footprint set (the set's own canonical key). */
-function sortedSet<T>(m: ReadonlyMap<string, T>): T[] {
-  return Array.from(m.keys())
-    .sort()
-    .map((k) => m.get(k)!);
-}
-
-function writeFootprint(w: ByteWriter, fp: Footprint): void {
-  const idSets: ReadonlyMap<string, Uint8Array>[] = [fp.nRead, fp.nWrite, fp.eRead, fp.eWrite];
-  for (const s of idSets) {
-    const ids = sortedSet(s);
-    w.u32(ids.length);
-    for (const id of ids) w.bytes(id);
-  }
-  for (const s of [fp.aRead, fp.aWrite]) {
-    const keys = sortedSet(s);
-    w.u32(keys.length);
-    for (const k of keys) writeAttachmentKey(w, k);
-  }
-  for (const s of [fp.bIn, fp.bOut]) {
-    const ports = sortedSet(s);
-    w.u32(ports.length);
-    for (const p of ports) w.u64(p);
-  }
-  w.u64(fp.factorMask);
-}
-
-/** Reads `count` items whose canonical keys must be strictly ascending. */
-function readAscending<T>(r: ByteReader, minBytes: number, what: string, item: () => T, key: (v: T) => string, add: (v: T) => void): void {
-  const n = r.count(minBytes, what + ' count');
-  let prev: string | null = null;
-  for (let i = 0; i < n; i++) {
-    const at = r.offset;
-    const v = item();
-    const k = key(v);
-    if (prev !== null && k <= prev) r.fail(`${what} out of canonical order or repeated`, at);
-    prev = k;
-    add(v);
-  }
-}
-
-function readFootprint(r: ByteReader): Footprint {
-  const fp = new Footprint();
-  readAscending(r, 32, 'footprint node read', () => r.id() as NodeId, toHex, (v) => fp.readNode(v));
-  readAscending(r, 32, 'footprint node write', () => r.id() as NodeId, toHex, (v) => fp.writeNode(v));
-  readAscending(r, 32, 'footprint edge read', () => r.id() as EdgeId, toHex, (v) => fp.readEdge(v));
-  readAscending(r, 32, 'footprint edge write', () => r.id() as EdgeId, toHex, (v) => fp.writeEdge(v));
-  readAscending(r, 66, 'footprint attachment read', () => readAttachmentKey(r), attachmentSortKey, (v) => fp.readAttachment(v));
-  readAscending(r, 66, 'footprint attachment write', () => readAttachmentKey(r), attachmentSortKey, (v) => fp.writeAttachment(v));
-  readAscending(r, 8, 'footprint port in', () => r.u64big('port'), u64SortKey, (v) => fp.portIn(v));
-  readAscending(r, 8, 'footprint port out', () => r.u64big('port'), u64SortKey, (v) => fp.portOut(v));
-  fp.withFactorMask(r.u64big('factor mask'));
-  return fp;
-}
-
 /** Commit body (see docs/timelines.md). @public */
 export function writeCommitBody(w: ByteWriter, c: SessionCommit): void {
   const s = c.snapshot;
@@ -444,7 +391,7 @@ export function writeCommitBody(w: ByteWriter, c: SessionCommit): void {
   const entries = c.receipt.entries;
   w.u32(entries.length);
   for (const e of entries) w.bytes(e.ruleId).bytes(e.scopeHash).bytes(e.scope.warp).bytes(e.scope.local).u8(e.disposition === 'applied' ? 1 : 2);
-  for (let i = 0; i < entries.length; i++) writeFootprint(w, c.footprints[i] ?? new Footprint());
+  for (let i = 0; i < entries.length; i++) writeFootprint(w, c.footprints.at(i) ?? new Footprint());
 }
 
 /** Decoding context of a commit body: the header plus the depths of commits read so far. @public */
@@ -532,7 +479,7 @@ export function readCommitBody(r: ByteReader, ctx: CommitContext, onParentMissin
     outSlots,
     snapshot,
     receipt,
-    footprints,
+    footprints: PackedFootprints.pack(footprints),
     ruleNames,
   };
 }

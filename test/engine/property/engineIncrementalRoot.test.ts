@@ -25,6 +25,7 @@ import {
   nodeAlpha,
   toHex,
   type DirectEdit,
+  type NodeId,
   type RewriteRule,
   type WarpOp,
 } from '../../../engine/index';
@@ -63,7 +64,7 @@ const editArb: fc.Arbitrary<DirectEdit> = fc.oneof(
 type Step =
   | { s: 'tick'; ops: WarpOp[] }
   | { s: 'edit'; e: DirectEdit }
-  | { s: 'untracked'; n: Uint8Array; v: Uint8Array }
+  | { s: 'untracked'; n: NodeId; v: Uint8Array }
   | { s: 'snapshot' }
   | { s: 'adopt' };
 

@@ -1,0 +1,71 @@
+/**
+ * `PackedFootprints` (the tick history's compact footprints) against the live objects: for random
+ * footprints, `at(i)` has the same sets (keys and values), factor mask and conflict answers, and
+ * iteration yields them in order.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Footprint, ROOT_WARP, footprintsConflict, makeNodeId, makeWarpId, nodeAlpha, edgeBeta, type NodeId } from '../../../engine/index';
+import { PackedFootprints } from '../../../engine/footprintList';
+import { prop } from '../../support/prop';
+
+const ids = [0, 1, 2, 3, 4, 5].map((i) => makeNodeId(`p${i}`));
+const warps = [ROOT_WARP, makeWarpId('w1')];
+const idArb = fc.integer({ min: 0, max: ids.length - 1 }).map((i) => ids[i]! as NodeId);
+const warpArb = fc.integer({ min: 0, max: 1 }).map((i) => warps[i]!);
+
+const fpArb = fc
+  .record({
+    nr: fc.array(idArb, { maxLength: 3 }),
+    nw: fc.array(idArb, { maxLength: 3 }),
+    er: fc.array(idArb, { maxLength: 2 }),
+    ew: fc.array(idArb, { maxLength: 2 }),
+    ar: fc.array(fc.tuple(warpArb, idArb, fc.boolean()), { maxLength: 3 }),
+    aw: fc.array(fc.tuple(warpArb, idArb, fc.boolean()), { maxLength: 3 }),
+    pi: fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { maxLength: 2 }),
+    po: fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { maxLength: 2 }),
+    mask: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+  })
+  .map((r) => {
+    const fp = new Footprint();
+    r.nr.forEach((x) => fp.readNode(x));
+    r.nw.forEach((x) => fp.writeNode(x));
+    r.er.forEach((x) => fp.readEdge(x as never));
+    r.ew.forEach((x) => fp.writeEdge(x as never));
+    r.ar.forEach(([w, x, node]) => fp.readAttachment(node ? nodeAlpha(w, x) : edgeBeta(w, x as never)));
+    r.aw.forEach(([w, x, node]) => fp.writeAttachment(node ? nodeAlpha(w, x) : edgeBeta(w, x as never)));
+    r.pi.forEach((p) => fp.portIn(p));
+    r.po.forEach((p) => fp.portOut(p));
+    return fp.withFactorMask(r.mask);
+  });
+
+const sets = (fp: Footprint) =>
+  [fp.nRead, fp.nWrite, fp.eRead, fp.eWrite, fp.aRead, fp.aWrite, fp.bIn, fp.bOut].map((m) => Array.from(m.entries()).sort(([a], [b]) => (a < b ? -1 : 1)));
+
+describe('PackedFootprints', () => {
+  it('decodes every footprint exactly, in order', () => {
+    fc.assert(
+      fc.property(fc.array(fpArb, { maxLength: 12 }), (fps) => {
+        const packed = PackedFootprints.pack(fps);
+        expect(packed.length).toBe(fps.length);
+        expect(packed.at(fps.length)).toBeUndefined();
+        const back = Array.from(packed);
+        for (let i = 0; i < fps.length; i++) {
+          const got = packed.at(i)!;
+          expect(sets(got)).toEqual(sets(fps[i]!));
+          expect(got.factorMask).toBe(fps[i]!.factorMask);
+          expect(sets(back[i]!)).toEqual(sets(fps[i]!));
+          for (let j = 0; j < fps.length; j++) expect(footprintsConflict(got, packed.at(j)!)).toBe(footprintsConflict(fps[i]!, fps[j]!));
+        }
+      }),
+      prop(100),
+    );
+  });
+
+  it('keeps a one-slot footprint in its 106 canonical bytes plus a 4-byte offset', () => {
+    // 8 u32 counts (32) + one attachment key (66) + u64 factor mask (8) = 106.
+    const fp = new Footprint().writeAttachment(nodeAlpha(ROOT_WARP, ids[0]!));
+    const packed = PackedFootprints.pack(Array.from({ length: 1000 }, () => fp));
+    expect(packed.byteLength).toBe(1000 * 106 + 1001 * 4);
+  });
+});
