@@ -188,12 +188,24 @@ export interface WorldDto {
   readonly params: Readonly<Record<string, number | string>>;
   readonly rules: readonly string[];
   readonly codecs: readonly string[];
+  /** Codecs that can also encode a value (usable in attachment edits). */
+  readonly encoders: readonly string[];
+  /** Executors' ops are checked against their declared write footprints (world opt-out: false). */
+  readonly strictFootprints: boolean;
+  /** The world consumes intents (registers `sys/ack_pending`): `echo:intent.ingest` is served. */
+  readonly intents: boolean;
 }
 
 export interface NodeDetailDto {
   readonly node: NodeDto;
   readonly out: readonly EdgeDto[];
   readonly in: readonly EdgeDto[];
+  readonly provenance: readonly ProvenanceDto[];
+}
+
+export interface EdgeDetailDto {
+  readonly edge: EdgeDto;
+  /** Who wrote the edge record and its β attachment, and when (oldest first). */
   readonly provenance: readonly ProvenanceDto[];
 }
 
@@ -257,4 +269,43 @@ export interface DeterminismDto {
 export interface ErrorDto {
   readonly code: string;
   readonly message: string;
+}
+
+/** Plain JSON data (what a world codec's `encode` receives). */
+export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+
+/** A new atom attachment: raw bytes with their type id, or a value encoded by a world codec. */
+export type AttachmentInputDto = { readonly typeId: Hex; readonly hex: string } | { readonly codec: string; readonly value: JsonValue };
+
+/**
+ * One direct edit from the UI. Ids: an explicit `id`, or a `name` the host derives it from
+ * (`makeNodeId(name)` / `makeEdgeId(name)`); types: `type` (hex) or `typeName` (`makeTypeId`).
+ */
+export type EditDto =
+  | { readonly kind: 'setAttachment'; readonly owner: 'node' | 'edge'; readonly warp: Hex; readonly id: Hex; readonly value: AttachmentInputDto | null }
+  | { readonly kind: 'addNode'; readonly warp: Hex; readonly id?: Hex; readonly name?: string; readonly type?: Hex; readonly typeName?: string }
+  | { readonly kind: 'deleteNode'; readonly warp: Hex; readonly id: Hex }
+  | { readonly kind: 'addEdge'; readonly warp: Hex; readonly from: Hex; readonly to: Hex; readonly id?: Hex; readonly name?: string; readonly type?: Hex; readonly typeName?: string }
+  | { readonly kind: 'deleteEdge'; readonly warp: Hex; readonly id: Hex };
+
+/** The commit that carries the edits (as inputs of the next tick, which the host runs at once). */
+export interface EditResultDto {
+  readonly summary: TickSummaryDto;
+  /** Ids created by `addNode` / `addEdge` edits, in request order. */
+  readonly created: readonly Hex[];
+}
+
+export interface IngestResultDto {
+  readonly intentId: Hex;
+  readonly disposition: 'accepted' | 'duplicate';
+  /** The commit that carries the ingest (the next tick, run at once). */
+  readonly summary: TickSummaryDto;
+}
+
+/** Progress of a long operation started with an `op` id (throttled; never hashed). */
+export interface OpProgressDto {
+  readonly op: string;
+  readonly label: string;
+  readonly done: number;
+  readonly total: number;
 }

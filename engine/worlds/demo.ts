@@ -160,8 +160,27 @@ export default function demoWorld(api: WorldApi): WorldDefinition {
     },
     rules: () => [api.motionRule(), diffuse, pump, openRoom, furnish, lamp, api.inbox.ackPendingRule()],
     codecs: [
-      { typeId: HEAT, name: 'demo/heat', decode: (b) => (b.length === 4 ? { heat: new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) } : { invalid: api.toHex(b) }) },
-      { typeId: LAMP, name: 'demo/lamp', decode: (b) => ({ on: b[0] === 1 }) },
+      {
+        typeId: HEAT,
+        name: 'demo/heat',
+        decode: (b) => (b.length === 4 ? { heat: new DataView(b.buffer, b.byteOffset, 4).getUint32(0, true) } : { invalid: api.toHex(b) }),
+        // The inspector's attachment editor: { "heat": 0..2^32-1 } → 4 bytes, little-endian.
+        encode: (v) => {
+          const h = (v as { heat?: unknown } | null)?.heat;
+          if (typeof h !== 'number' || !Number.isInteger(h) || h < 0 || h > 0xffffffff) throw new Error('expected { "heat": an integer 0..4294967295 }');
+          return u32(h);
+        },
+      },
+      {
+        typeId: LAMP,
+        name: 'demo/lamp',
+        decode: (b) => ({ on: b[0] === 1 }),
+        encode: (v) => {
+          const on = (v as { on?: unknown } | null)?.on;
+          if (typeof on !== 'boolean') throw new Error('expected { "on": true | false }');
+          return new Uint8Array([on ? 1 : 0]);
+        },
+      },
       {
         typeId: api.MOTION_V2_TYPE_ID,
         name: 'motion/v2',

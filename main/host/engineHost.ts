@@ -23,6 +23,7 @@ import {
   ROOT_SIM_EDGE,
   SIM_INBOX_EDGE,
   SIM_NODE,
+  ACK_PENDING_RULE_NAME,
   type AttachmentValue,
   type EdgeRecord,
   type WarpOp,
@@ -40,6 +41,9 @@ import {
   type CandidateDto,
   type EchoEvents,
   type EdgeDto,
+  type EditDto,
+  type EditResultDto,
+  type IngestResultDto,
   type EventChannel,
   type GraphDeltaDto,
   type GraphSnapshotDto,
@@ -58,6 +62,8 @@ import {
 import { BUILTIN_WORLDS, loadWorld } from '../worlds/loader';
 import { SessionJournal } from '../sessions/journal';
 import { encodeSession, openSession, restoreTimeline } from '../../engine/timeline/index';
+import { OpRun } from './ops';
+import { applyUiEdits, type AppliedEdits } from './edits';
 
 type Emit = <K extends EventChannel>(channel: K, payload: EchoEvents[K]) => void;
 
@@ -72,6 +78,17 @@ export interface EngineHostOptions {
    * appended (fsync) after every change, so a crash loses at most the last tick.
    */
   readonly journalPath?: string;
+  /**
+   * True when the request with this token (the relay's request id) was cancelled. The worker
+   * wires it to the SharedArrayBuffer ring its `HostClient` writes (main/host/ops.ts); long
+   * operations poll it between ticks and commits.
+   */
+  readonly isCancelled?: (token: number) => boolean;
+}
+
+/** What the relay knows about a request (the worker passes its request id as the token). */
+export interface RequestMeta {
+  readonly token?: number;
 }
 
 type Handlers = { [K in InvokeChannel]: (req: Req<K>) => Res<K> | Promise<Res<K>> };
@@ -101,6 +118,13 @@ export class EngineHost {
   private readonly now: () => number;
   private readonly handlers: Handlers;
   private journal: SessionJournal | null = null;
+  /** Token of the request being served (set synchronously around each handler call). */
+  private token: number | undefined = undefined;
+  /** Op ids of the long operations running now, and those cancelled in-process. */
+  private readonly runningOps = new Set<string>();
+  private readonly cancelledOps = new Set<string>();
+  /** Edges removed by a node deletion's cascade, for the delta of the commit carrying it. */
+  private pendingCascade: readonly { warp: string; id: string }[] = [];
 
   constructor(private readonly opts: EngineHostOptions = {}) {
     this.now = opts.now ?? (() => performance.now());
@@ -111,7 +135,7 @@ export class EngineHost {
   async load(spec: string, params: Record<string, string> = {}): Promise<WorldDto> {
     const labels: LabelBook = new Map();
     const { path, world } = await loadWorld(spec, process.cwd(), labellingWorldApi(labels));
-    const session = new WorldSession(world, params, { strictFootprints: true });
+    const session = new WorldSession(world, params, { strictFootprints: world.strictFootprints ?? true });
     const timeline = new Timeline(session, { checkpointEvery: this.opts.checkpointEvery ?? 32 });
     // Only replace the running world once the new one loaded: a broken world leaves the current one.
     this.adopt(world, path, labels, session, timeline);
@@ -153,8 +177,9 @@ export class EngineHost {
    * Verifies a session file completely, then replaces the running timeline with it. The world must
    * be the loaded one or a built-in world of the same name; nothing changes on any error.
    */
-  async importSession(bytes: Uint8Array): Promise<TimelineDto> {
-    const { data } = openSession(bytes);
+  async importSession(bytes: Uint8Array, run?: OpRun): Promise<TimelineDto> {
+    run?.check();
+    const { data } = openSession(bytes, run && ((done, total) => run.step(done, 2 * total, 'import: verifying')));
     const name = data.header.worldName;
     let world = this.world;
     let source = this.worldSource;
@@ -167,8 +192,12 @@ export class EngineHost {
     }
     const params: Record<string, string> = {};
     for (const [k, v] of Object.entries(data.header.params)) params[k] = String(v);
-    const session = new WorldSession(world, params, { strictFootprints: true });
-    const timeline = restoreTimeline(session, data, { checkpointEvery: this.opts.checkpointEvery ?? 32 });
+    const session = new WorldSession(world, params, { strictFootprints: world.strictFootprints ?? true });
+    const timeline = restoreTimeline(session, data, {
+      checkpointEvery: this.opts.checkpointEvery ?? 32,
+      ...(run ? { onProgress: (done: number, total: number) => run.step(total + done, 2 * total, 'import: restoring') } : {}),
+    });
+    run?.check();
     this.adopt(world, source, labels, session, timeline);
     return this.timelineDto();
   }
@@ -198,7 +227,7 @@ export class EngineHost {
   };
 
   /** Validates and serves one request; never throws. */
-  async handle(channel: unknown, payload: unknown): Promise<Reply<InvokeChannel>> {
+  async handle(channel: unknown, payload: unknown, meta: RequestMeta = {}): Promise<Reply<InvokeChannel>> {
     let checked: { channel: InvokeChannel; req: unknown };
     try {
       checked = validateRequest(channel, payload);
@@ -208,7 +237,15 @@ export class EngineHost {
     try {
       if (!this.session && checked.channel !== 'echo:world.load' && checked.channel !== 'echo:session.import') throw new HostError('NoWorld', 'no world is loaded');
       const h = this.handlers[checked.channel] as (r: unknown) => unknown;
-      const value = await h(checked.req);
+      // Handlers read the token synchronously (long operations capture it before any await).
+      this.token = meta.token;
+      let pending: unknown;
+      try {
+        pending = h(checked.req);
+      } finally {
+        this.token = undefined;
+      }
+      const value = await pending;
       return { ok: true, value } as Reply<InvokeChannel>;
     } catch (e) {
       const code = (e as { code?: unknown }).code;
@@ -239,7 +276,7 @@ export class EngineHost {
         const commit = r.commit === undefined ? this.viewing ?? this.timeline.head() : r.commit;
         return this.snapshotDto(commit);
       },
-      'echo:tick.step': (r) => this.step(r.n),
+      'echo:tick.step': (r) => this.withOp(r.op, `step ${r.n}`, (run) => this.step(r.n, run)),
       'echo:tick.play': (r) => {
         this.pause();
         this.tps = r.ticksPerSecond;
@@ -282,7 +319,7 @@ export class EngineHost {
       },
       'echo:timeline.verify': (r) => {
         const branch = r.branch ?? this.timeline.activeBranch;
-        const v = this.timeline.verify(branch);
+        const v = this.withOp(r.op, `verify ${branch}`, (run) => this.timeline.verify(branch, (done, total) => run.step(done, total)));
         return v.ok ? { branch, ok: true, count: v.count } : { branch, ok: false, count: v.count, firstBad: v.firstBad, error: v.error };
       },
       'echo:timeline.mergePreview': (r) => {
@@ -304,8 +341,8 @@ export class EngineHost {
         };
       },
       'echo:timeline.merge': (r) => {
+        this.withOp(r.op, `merge ${r.theirs} into ${r.ours}`, (run) => this.timeline.merge(r.ours, r.theirs, r.resolutions, () => run.check()));
         this.pause();
-        this.timeline.merge(r.ours, r.theirs, r.resolutions);
         return this.headMoved();
       },
       'echo:timeline.diverge': (r) => {
@@ -342,24 +379,132 @@ export class EngineHost {
         const kind = s.kind === 'attachment' ? (s.owner === 'node' ? 'nodeAttachment' : 'edgeAttachment') : s.kind;
         return this.blameDto({ kind, warp: fromHex(s.warp) as never, id: fromHex(s.id) }, r.branch);
       },
-      'echo:session.export': () => {
-        const bytes = this.exportSession();
-        return { bytesBase64: Buffer.from(bytes).toString('base64'), commits: this.timeline.allCommits().length };
+      'echo:session.export': (r) =>
+        this.withOp(r.op, 'export', (run) => {
+          run.check();
+          const bytes = this.exportSession();
+          run.check();
+          return { bytesBase64: Buffer.from(bytes).toString('base64'), commits: this.timeline.allCommits().length };
+        }),
+      'echo:session.import': (r) => {
+        const run = this.beginOp(r.op, 'import');
+        return this.importSession(new Uint8Array(Buffer.from(r.bytesBase64, 'base64')), run).finally(() => this.endOp(run));
       },
-      'echo:session.import': (r) => this.importSession(new Uint8Array(Buffer.from(r.bytesBase64, 'base64'))),
-      'echo:determinism.check': (r) => this.determinismCheck(r.ticks),
+      'echo:determinism.check': (r) => this.withOp(r.op, 'determinism check', (run) => this.determinismCheck(r.ticks, run)),
+      'echo:query.edge': (r) => {
+        const state = this.stateFor(r.commit === undefined ? (this.viewing ?? this.timeline.head()) : r.commit);
+        const store = state.stores.get(r.warp);
+        const rec = store?.edgeByHex(r.id);
+        if (!store || !rec) throw new HostError('NotFound', `edge ${r.id} not found in warp ${r.warp}`);
+        const provenance = [
+          ...this.blameDto({ kind: 'edge', warp: fromHex(r.warp) as never, id: fromHex(r.id) }),
+          ...this.blameDto({ kind: 'edgeAttachment', warp: fromHex(r.warp) as never, id: fromHex(r.id) }),
+        ].sort((a, b) => a.tick - b.tick);
+        return { edge: this.edgeDto(r.warp, rec, store.edgeAttachmentByHex(r.id)), provenance };
+      },
+      'echo:edit.apply': (r) => this.applyEdits(r.edits),
+      'echo:intent.ingest': (r) => this.ingest(r.hex),
+      'echo:op.cancel': (r) => {
+        // In-process hosts only (tests); a worker's HostClient answers this channel itself.
+        const running = this.runningOps.has(r.op);
+        if (running) this.cancelledOps.add(r.op);
+        return { cancelled: running };
+      },
     };
   }
 
   // ------------------------------------------------------------------ steps
 
-  private step(n: number): TickSummaryDto[] {
+  // -------------------------------------------------------- long operations
+
+  /** Starts a long operation (cancellable through its op id or the request token). */
+  private beginOp(op: string | undefined, label: string): OpRun {
+    const token = this.token;
+    if (op !== undefined) this.runningOps.add(op);
+    const cancelled = () => (op !== undefined && this.cancelledOps.has(op)) || (token !== undefined && this.opts.isCancelled?.(token) === true);
+    return new OpRun(op, label, cancelled, (p) => this.emit('echo:op.progress', p), this.now);
+  }
+
+  private endOp(run: OpRun): void {
+    if (run.id === undefined) return;
+    this.runningOps.delete(run.id);
+    this.cancelledOps.delete(run.id);
+  }
+
+  private withOp<T>(op: string | undefined, label: string, work: (run: OpRun) => T): T {
+    const run = this.beginOp(op, label);
+    try {
+      return work(run);
+    } finally {
+      this.endOp(run);
+    }
+  }
+
+  // ------------------------------------------------------------ direct edits
+
+  private requireHead(what: string): void {
+    if (this.viewing !== null) throw new HostError('NotAtHead', `${what} apply to the head of the active branch: seek to the head (or fork here) first`);
+  }
+
+  /** Applies UI edits and commits them as inputs of the next tick (all or nothing). */
+  private applyEdits(edits: readonly EditDto[]): EditResultDto {
+    this.requireHead('edits');
+    const e = this.session.engine;
+    const mark = e.inputMark();
+    let applied: AppliedEdits;
+    try {
+      applied = applyUiEdits({ engine: e, codecs: this.world.codecs ?? [], labels: this.labels }, edits);
+    } catch (err) {
+      e.rollbackInputs(mark);
+      throw err;
+    }
+    return { summary: this.commitInputs(mark, applied.cascadedEdges), created: applied.created };
+  }
+
+  /** Ingests one intent and commits it with the next tick. */
+  private ingest(hex: string): IngestResultDto {
+    this.requireHead('intents');
+    const e = this.session.engine;
+    if (!e.rule(ACK_PENDING_RULE_NAME)) throw new HostError('NoIntents', `world "${this.world.name}" does not consume intents (it registers no ${ACK_PENDING_RULE_NAME} rule)`);
+    const mark = e.inputMark();
+    const d = e.ingestIntent(fromHex(hex));
+    return { intentId: toHex(d.intentId), disposition: d.kind, summary: this.commitInputs(mark, []) };
+  }
+
+  /**
+   * Runs the next tick now, carrying the direct edits made since `mark` as its recorded inputs
+   * (the engine's model: an edit is an input of the tick that follows it). If the tick fails the
+   * edits are undone too, so the request changes nothing.
+   */
+  private commitInputs(mark: number, cascade: readonly { warp: string; id: string }[]): TickSummaryDto {
+    this.pendingCascade = cascade;
+    try {
+      return this.step(1)[0]!;
+    } catch (err) {
+      this.session.engine.rollbackInputs(mark);
+      throw err;
+    } finally {
+      this.pendingCascade = [];
+    }
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  /**
+   * Runs `n` ticks. Cancellation is checked before each tick: ticks committed before the cancel
+   * stay (each is a complete, verified commit already streamed to subscribers).
+   */
+  private step(n: number, run?: OpRun): TickSummaryDto[] {
     if (this.viewing !== null) {
       // Stepping from a scrubbed-back position continues the branch head; the view follows it.
       this.viewing = null;
     }
     const out: TickSummaryDto[] = [];
     for (let i = 0; i < n; i++) {
+      if (run) {
+        run.check(`after ${i} of ${n} ticks (the ${i} committed ticks stay)`);
+        run.progress(i, n);
+      }
       const from = this.timeline.head();
       const t0 = this.now();
       const [node] = this.timeline.step(1);
@@ -372,21 +517,24 @@ export class EngineHost {
     return out;
   }
 
-  private determinismCheck(ticks?: number) {
+  private determinismCheck(ticks: number | undefined, run: OpRun) {
     const chain = this.timeline.chain(this.timeline.head());
     const upto = chain.findIndex((c) => c.kind === 'merge');
     const usable = (upto < 0 ? chain : chain.slice(0, upto)).slice(0, ticks ?? chain.length);
-    const run = (label: string, shuffleSeed?: number) => {
-      const s = new WorldSession(this.world, this.paramStrings());
+    const total = 2 * usable.length;
+    let done = 0;
+    const runChain = (label: string, shuffleSeed?: number) => {
+      const s = new WorldSession(this.world, this.paramStrings(), { strictFootprints: this.session.engine.strictFootprintsEnabled });
       const heads: string[] = [];
       usable.forEach((c, k) => {
+        run.step(done++, total);
         for (const e of c.inputs) s.engine.edit(e);
         heads.push(toHex(s.runTick(k, shuffleSeed === undefined ? {} : { shuffleSeed }).snapshot.hash));
       });
       return { label, heads };
     };
     const recorded = { label: 'recorded', heads: usable.map((c) => c.hex) };
-    const chains = [recorded, run('1 worker'), run('shuffled apply order', 0x5eed)];
+    const chains = [recorded, runChain('1 worker'), runChain('shuffled apply order', 0x5eed)];
     let first: { tick: number; labels: string[] } | null = null;
     for (let k = 0; k < usable.length && !first; k++) {
       const hs = new Set(chains.map((c) => c.heads[k]));
@@ -416,6 +564,9 @@ export class EngineHost {
       params: { ...this.session.params },
       rules: this.session.engine.registeredRules().map((r) => r.name),
       codecs: (this.world.codecs ?? []).map((c) => c.name),
+      encoders: (this.world.codecs ?? []).filter((c) => typeof c.encode === 'function').map((c) => c.name),
+      strictFootprints: this.session.engine.strictFootprintsEnabled,
+      intents: this.session.engine.rule(ACK_PENDING_RULE_NAME) !== undefined,
     };
   }
 
@@ -559,6 +710,7 @@ export class EngineHost {
       else if (e.kind === 'deleteEdge' || e.kind === 'setEdgeAttachment') touchEdge(toHex(e.warp), toHex(e.id));
       else touchNode(toHex(e.warp), toHex(e.id));
     }
+    for (const c of this.pendingCascade) touchEdge(c.warp, c.id);
     // Nodes whose reachability flipped (e.g. a consumed intent's event node) are re-sent too.
     const prev = this.lastReach;
     if (prev && prev.commit === from) {

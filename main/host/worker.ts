@@ -10,17 +10,20 @@
  * - Every request gets exactly one reply; `EngineHost.handle` validates and never throws, and a
  *   reply that cannot be posted becomes a typed `HostError` reply.
  * - Requests are read only after the start-up load settled, so none sees a half-loaded host.
+ * - Each request's id is its cancel token: long operations poll the shared cancel ring for it.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ErrorDto, InvokeChannel, Reply } from '../../engine/contract/index';
 import type { HostMessage, HostRequest, HostWorkerData } from '../ipc/protocol';
 import { EngineHost } from './engineHost';
+import { isMarkedCancelled } from './ops';
 
 const port = parentPort;
 if (!port) throw new Error('main/host/worker.ts must run in a worker thread');
 
 const data = (workerData ?? {}) as HostWorkerData;
-const host = new EngineHost();
+const cancelRing = data.cancel;
+const host = new EngineHost(cancelRing ? { isCancelled: (token) => isMarkedCancelled(cancelRing, token) } : {});
 
 function post(m: HostMessage): void {
   port!.postMessage(m);
@@ -47,7 +50,7 @@ try {
 
 port.on('message', (m: HostRequest) => {
   const id = m.id;
-  void host.handle(m.channel, m.payload).then((reply: Reply<InvokeChannel>) => {
+  void host.handle(m.channel, m.payload, { token: id }).then((reply: Reply<InvokeChannel>) => {
     try {
       post({ id, reply });
     } catch (e) {

@@ -75,6 +75,10 @@ export function makeIpcHandlers(relay: Relay, policy: IpcPolicy): IpcHandlerTabl
     'echo:session.export': pass('echo:session.export'),
     'echo:session.import': pass('echo:session.import'),
     'echo:determinism.check': pass('echo:determinism.check'),
+    'echo:query.edge': pass('echo:query.edge'),
+    'echo:edit.apply': pass('echo:edit.apply'),
+    'echo:intent.ingest': pass('echo:intent.ingest'),
+    'echo:op.cancel': pass('echo:op.cancel'),
   };
 }
 

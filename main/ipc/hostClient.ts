@@ -11,6 +11,9 @@
  *   successfully loaded world (at most `maxRespawns` times).
  * - Source mode (TypeScript, under vitest or tsx) starts the worker through
  *   main/workers/bootstrap.mjs; the electron-vite build starts `hostWorker.js` beside the bundle.
+ * - `echo:op.cancel { op }` is answered here, never relayed: the worker may be busy in the very
+ *   operation to cancel. The client remembers which request id carries each pending `op` and marks
+ *   it in the worker's shared cancel ring; the operation stops at its next check.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   isInvokeChannel,
+  validateRequest,
   type EchoEvents,
   type ErrorDto,
   type EventChannel,
@@ -26,6 +30,7 @@ import {
   type WorldDto,
 } from '../../engine/contract/index';
 import type { HostMessage, HostRequest, HostWorkerData } from './protocol';
+import { createCancelBuffer, markCancelled } from '../host/ops';
 
 /** Where the worker's code lives. */
 export interface HostWorkerEntry {
@@ -76,6 +81,9 @@ export class HostClient {
   private readyError: ErrorDto | null = null;
   private current: { world: string; params: Readonly<Record<string, string>> };
   private loaded: WorldDto | null = null;
+  private cancelRing!: SharedArrayBuffer;
+  /** Pending long operations: op id → request id (its cancel token). */
+  private readonly opRequests = new Map<string, number>();
 
   private constructor(private readonly opts: HostClientOptions) {
     this.current = { world: opts.world ?? 'demo', params: opts.params ?? {} };
@@ -101,7 +109,8 @@ export class HostClient {
 
   private spawn(): void {
     const entry = this.opts.entry ?? defaultHostWorkerEntry();
-    const data: HostWorkerData = { world: this.current.world, params: { ...this.current.params }, ...(entry.tsEntry ? { __tsEntry: entry.tsEntry } : {}) };
+    this.cancelRing = createCancelBuffer();
+    const data: HostWorkerData = { world: this.current.world, params: { ...this.current.params }, cancel: this.cancelRing, ...(entry.tsEntry ? { __tsEntry: entry.tsEntry } : {}) };
     const worker = new Worker(entry.file, { workerData: data, stdout: false, stderr: false });
     this.worker = worker;
     let settle!: (w: WorldDto | null) => void;
@@ -136,6 +145,7 @@ export class HostClient {
   private failPending(code: string, message: string): void {
     const all = Array.from(this.pending.values());
     this.pending.clear();
+    this.opRequests.clear();
     for (const done of all) done(errorReply(code, message));
   }
 
@@ -158,10 +168,15 @@ export class HostClient {
       return errorReply('BadRequest', `unknown channel ${typeof channel === 'string' ? JSON.stringify(channel.slice(0, 60)) : typeof channel}`);
     }
     if (this.closing) return errorReply('HostClosed', 'the engine host is shut down');
+    if (channel === 'echo:op.cancel') return this.cancel(payload);
     await this.ready;
     if (this.dead) return errorReply(this.dead.code, this.dead.message);
     const id = this.nextId++;
-    const reply = new Promise<Reply<InvokeChannel>>((resolve) => this.pending.set(id, resolve));
+    const op = opOf(payload);
+    if (op !== undefined) this.opRequests.set(op, id);
+    const reply = new Promise<Reply<InvokeChannel>>((resolve) => this.pending.set(id, resolve)).finally(() => {
+      if (op !== undefined && this.opRequests.get(op) === id) this.opRequests.delete(op);
+    });
     try {
       const req: HostRequest = { id, channel, payload };
       this.worker.postMessage(req);
@@ -177,6 +192,19 @@ export class HostClient {
       this.loaded = r.value as WorldDto;
     }
     return r;
+  }
+
+  /** `echo:op.cancel`: marks the pending request that carries `op` in the cancel ring. */
+  private cancel(payload: unknown): Reply<InvokeChannel> {
+    let op: string;
+    try {
+      op = validateRequest<'echo:op.cancel'>('echo:op.cancel', payload).req.op;
+    } catch (e) {
+      return errorReply('BadRequest', e instanceof Error ? e.message : 'malformed request');
+    }
+    const id = this.opRequests.get(op);
+    if (id !== undefined) markCancelled(this.cancelRing, id);
+    return { ok: true, value: { cancelled: id !== undefined } };
   }
 
   /** Subscribes to pushed events; returns an unsubscribe function. */
@@ -199,5 +227,16 @@ export class HostClient {
     this.failPending('HostClosed', 'the engine host is shut down');
     this.listeners.clear();
     await this.worker.terminate();
+  }
+}
+
+/** The `op` id of a request payload, read without running getters (payloads are untrusted). */
+function opOf(payload: unknown): string | undefined {
+  try {
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return undefined;
+    const d = Object.getOwnPropertyDescriptor(payload, 'op');
+    return d && 'value' in d && typeof d.value === 'string' && d.value.length <= 64 ? d.value : undefined;
+  } catch {
+    return undefined;
   }
 }

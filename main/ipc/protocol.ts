@@ -8,6 +8,8 @@
  *   `{ event, payload }` (a pushed contract event), and once at start-up `{ ready }` with the loaded
  *   world, or `{ ready: null, error }` when the start-up world failed to load (the worker keeps
  *   running, with no world: only `echo:world.load` is served).
+ * - `echo:op.cancel` never reaches the worker: the client answers it by marking the request id of
+ *   the named operation in the shared cancel ring (`HostWorkerData.cancel`).
  */
 import type { ErrorDto, EventChannel, InvokeChannel, Reply, WorldDto } from '../../engine/contract/index';
 
@@ -30,6 +32,11 @@ export interface HostWorkerData {
   /** World to load at start-up (built-in name or path); default `demo`. */
   readonly world?: string;
   readonly params?: Readonly<Record<string, string>>;
+  /**
+   * Cancel ring shared with the client (main/host/ops.ts): the client marks a request id there,
+   * the worker's long operations poll it between ticks (a busy worker reads no messages).
+   */
+  readonly cancel?: SharedArrayBuffer;
   /** Set when started through main/workers/bootstrap.mjs (TypeScript sources). */
   readonly __tsEntry?: string;
 }

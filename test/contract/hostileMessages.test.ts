@@ -29,6 +29,9 @@ const MUTATING = new Set<InvokeChannel>([
   'echo:timeline.switch',
   'echo:timeline.merge',
   'echo:session.import',
+  'echo:intent.ingest',
+  // Not 'echo:edit.apply': every template edit targets warp ff…ff, which does not exist, so even a
+  // well-formed one is answered NotFound and changes nothing — the fuzzer sends them all.
 ])
 
 /**
@@ -81,6 +84,18 @@ const NUMBERS = [NaN, Infinity, -Infinity, -1, 0, -0, 0.5, 1.5, 1e308, -1e308, 2
 const STRINGS = ['', ' ', '\0', 'main', '..', '../../etc/passwd', '/etc/passwd', 'C:\\Windows\\win.ini', '__proto__', 'constructor', 'prototype', 'toString', '<script>alert(1)</script>', "'; DROP TABLE x; --", '%00', '\u202e', '\uD800', 'a'.repeat(64), 'a'.repeat(65), 'a'.repeat(4097), HUGE_1M, HUGE_UNICODE, 'demo', 'echo:world.load']
 const PROTO_KEYS = ['__proto__', 'constructor', 'prototype', '__defineGetter__', 'hasOwnProperty', 'toString', 'valueOf']
 
+/** Well-formed edits (every kind), the templates `echo:edit.apply` payloads are corrupted from. */
+const VALID_EDITS: readonly Record<string, unknown>[] = [
+  { kind: 'setAttachment', owner: 'node', warp: HEX, id: HEX, value: null },
+  { kind: 'setAttachment', owner: 'edge', warp: HEX, id: HEX, value: { typeId: HEX, hex: 'ab' } },
+  { kind: 'setAttachment', owner: 'node', warp: HEX, id: HEX, value: { codec: 'demo/heat', value: { heat: 1 } } },
+  { kind: 'addNode', warp: HEX, name: 'n', typeName: 't' },
+  { kind: 'addNode', warp: HEX, id: HEX, type: HEX },
+  { kind: 'deleteNode', warp: HEX, id: HEX },
+  { kind: 'addEdge', warp: HEX, from: HEX, to: HEX, name: 'e', type: HEX },
+  { kind: 'deleteEdge', warp: HEX, id: HEX },
+]
+
 /** Payloads that are valid for their channel (the templates the fuzzer corrupts). */
 function validPayload(channel: InvokeChannel, r: Rng): Record<string, unknown> {
   switch (channel) {
@@ -89,7 +104,7 @@ function validPayload(channel: InvokeChannel, r: Rng): Record<string, unknown> {
     case 'echo:graph.snapshot':
       return r.chance(0.5) ? {} : { commit: r.chance(0.5) ? null : HEX }
     case 'echo:tick.step':
-      return { n: 1 + r.int(3) }
+      return r.chance(0.5) ? { n: 1 + r.int(3) } : { n: 1 + r.int(3), op: 'fuzz-op' }
     case 'echo:tick.play':
       return { ticksPerSecond: 10 }
     case 'echo:tick.detail':
@@ -117,7 +132,17 @@ function validPayload(channel: InvokeChannel, r: Rng): Record<string, unknown> {
     case 'echo:session.import':
       return { bytesBase64: 'AAAA' }
     case 'echo:determinism.check':
-      return r.chance(0.5) ? {} : { ticks: 1 + r.int(3) }
+      return r.chance(0.5) ? {} : { ticks: 1 + r.int(3), op: 'fuzz.op:1' }
+    case 'echo:query.edge':
+      return { warp: HEX, id: HEX, ...(r.chance(0.3) ? { commit: null } : {}) }
+    case 'echo:edit.apply':
+      return { edits: [r.pick(VALID_EDITS)] }
+    case 'echo:intent.ingest':
+      return { hex: r.pick(['', '00', 'deadbeef']) }
+    case 'echo:op.cancel':
+      return { op: r.pick(['fuzz-op', 'x', 'a.b:c-1']) }
+    case 'echo:session.export':
+      return r.chance(0.5) ? {} : { op: 'export-1' }
     default:
       return {}
   }
@@ -165,12 +190,26 @@ function junk(r: Rng, depth = 0): unknown {
   }
 }
 
-/** A valid payload with one or more corruptions. */
+/** A valid payload with one or more corruptions (edits: often inside the edit itself). */
 function corrupt(channel: InvokeChannel, r: Rng): unknown {
   const p: Record<string, unknown> = { ...validPayload(channel, r) }
+  if (channel === 'echo:edit.apply' && r.chance(0.6)) {
+    const e: Record<string, unknown> = { ...(p.edits as Record<string, unknown>[])[0]! }
+    const ek = r.pick([...Object.keys(e), 'value', 'codec', 'extra', '__proto__'])
+    switch (r.int(6)) {
+      case 0: setOwn(e, ek, r.pick(r.chance(0.5) ? BAD_HEX : STRINGS)); break
+      case 1: setOwn(e, ek, junk(r)); break
+      case 2: delete e[ek]; break
+      case 3: setOwn(e, 'value', { typeId: HEX, hex: r.pick(['abc', 'AB', 'zz', HUGE_1M]) }); break
+      case 4: setOwn(e, 'value', { codec: 'demo/heat', value: r.pick([DEEP_ARRAY, DEEP_OBJECT, NaN, JSON.parse('{"__proto__":{"polluted":true}}')]) }); break
+      default: setOwn(e, 'kind', r.pick(['addnode', 'delete', '', 'setAttachment ']))
+    }
+    p.edits = r.chance(0.2) ? Array.from({ length: 65 }, () => e) : [e]
+    return p
+  }
   const keys = Object.keys(p)
   for (let i = 1 + r.int(2); i > 0; i--) {
-    const key = keys.length && r.chance(0.7) ? r.pick(keys) : r.pick(['extra', ...PROTO_KEYS, 'params', 'resolutions'])
+    const key = keys.length && r.chance(0.7) ? r.pick(keys) : r.pick(['extra', ...PROTO_KEYS, 'params', 'resolutions', 'op', 'edits'])
     switch (r.int(7)) {
       case 0: setOwn(p, key, r.pick(NUMBERS)); break
       case 1: setOwn(p, key, r.pick(r.chance(0.5) ? BAD_HEX : STRINGS)); break

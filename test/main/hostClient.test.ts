@@ -44,6 +44,31 @@ describe('HostClient', () => {
     expect(replies.map((r) => r.ok)).toEqual([true, true, true])
   })
 
+  it('cancels a long step in the busy worker through the shared cancel ring: typed Cancelled, committed ticks stay and verify', async () => {
+    const progress: Array<{ op: string; done: number; total: number }> = []
+    let cancelReply: Promise<unknown> | null = null
+    const off = client.onEvent((ch, p) => {
+      if (ch !== 'echo:op.progress') return
+      progress.push(p as { op: string; done: number; total: number })
+      // The worker is inside a synchronous 10,000-tick loop: the cancel must not need its event loop.
+      cancelReply ??= client.invoke('echo:op.cancel', { op: 'long-step' })
+    })
+    const before = await client.invoke('echo:timeline.get', {})
+    const r = await client.invoke('echo:tick.step', { n: 10_000, op: 'long-step' })
+    off()
+    expect(await cancelReply).toEqual({ ok: true, value: { cancelled: true } })
+    expect(r).toMatchObject({ ok: false, error: { code: 'Cancelled' } })
+    expect(progress[0]).toMatchObject({ op: 'long-step', total: 10_000 })
+    const after = await client.invoke('echo:timeline.get', {})
+    const tick = (t: typeof after) => (t.ok ? (t.value as { branches: Array<{ name: string; tick: number }> }).branches.find((b) => b.name === 'main')!.tick : -1)
+    expect(tick(after)).toBeGreaterThanOrEqual(tick(before))
+    expect(tick(after)).toBeLessThan(tick(before) + 10_000)
+    expect(await client.invoke('echo:timeline.verify', {})).toMatchObject({ ok: true, value: { ok: true } })
+    // Nothing pending carries that op any more; a malformed cancel is a BadRequest answered by the client.
+    expect(await client.invoke('echo:op.cancel', { op: 'long-step' })).toEqual({ ok: true, value: { cancelled: false } })
+    expect(await client.invoke('echo:op.cancel', { op: '' })).toMatchObject({ ok: false, error: { code: 'BadRequest' } })
+  }, 30_000)
+
   it('after a worker crash, pending requests fail with HostCrashed and a fresh worker serves the world again', async () => {
     const events: string[] = []
     const off = client.onEvent((ch, p) => events.push(`${ch}:${(p as { code?: string }).code ?? ''}`))
