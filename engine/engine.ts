@@ -395,7 +395,7 @@ export class Engine {
 
     this.lastMat = this.bus.finalize();
 
-    const patch = new WarpTickPatchV1(this.policyId, rulePackId, 'committed', Array.from(inSlots.values()), Array.from(outSlots.values()), patchOps);
+    const patch = new WarpTickPatchV1(this.policyId, rulePackId, 'committed', inSlots, outSlots, patchOps);
     const stateRoot = this.currentStateRoot();
     const parents = this.lastSnapshot ? [this.lastSnapshot.hash] : [];
     const receiptDigest = computeReceiptDigest(entries);

@@ -28,12 +28,27 @@ import { checkAttachmentOwner, validatePortalInvariants, type WarpState } from '
 /** @public */
 export type CommitStatus = 'committed' | 'aborted';
 
-/** Sorts slots canonically and removes duplicates. @public */
-export function canonicalSlots(slots: readonly SlotId[]): SlotId[] {
-  const m = new Map<string, SlotId>();
-  for (const s of slots) m.set(slotSortKey(s), s);
-  const keys = Array.from(m.keys()).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return keys.map((k) => m.get(k) as SlotId);
+/**
+ * Sorts slots canonically and removes duplicates. A map keyed by `slotSortKey` (what
+ * `extendSlotsFromFootprint` builds) is sorted by its keys without re-deriving them. @public
+ */
+export function canonicalSlots(slots: readonly SlotId[] | ReadonlyMap<string, SlotId>): SlotId[] {
+  let m: ReadonlyMap<string, SlotId>;
+  if (isSlotMap(slots)) m = slots;
+  else {
+    const built = new Map<string, SlotId>();
+    for (const s of slots) built.set(slotSortKey(s), s);
+    m = built;
+  }
+  // Plain code-unit order: for these fixed-layout hex keys it is byte order.
+  const keys = Array.from(m.keys()).sort();
+  const out = new Array<SlotId>(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = m.get(keys[i]!)!;
+  return out;
+}
+
+function isSlotMap(x: readonly SlotId[] | ReadonlyMap<string, SlotId>): x is ReadonlyMap<string, SlotId> {
+  return !Array.isArray(x);
 }
 
 /** @public */
@@ -47,8 +62,8 @@ export class WarpTickPatchV1 {
     readonly policyId: number,
     readonly rulePackId: Hash,
     readonly commitStatus: CommitStatus,
-    inSlots: readonly SlotId[],
-    outSlots: readonly SlotId[],
+    inSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
+    outSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
     ops: readonly WarpOp[],
   ) {
     this.inSlots = canonicalSlots(inSlots);

@@ -156,7 +156,7 @@ function runVariant(n: number, v: Variant, r: JobResult): void {
       }
       computeRewritesDigest(reserved);
       computeReceiptDigest(entries);
-      void new WarpTickPatchV1(engine.policyId, rulePackId, 'committed', Array.from(inS.values()), Array.from(outS.values()), []).digest;
+      void new WarpTickPatchV1(engine.policyId, rulePackId, 'committed', inS, outS, []).digest;
     });
     sched.finalizeTx(t);
     if (s >= warmup) {

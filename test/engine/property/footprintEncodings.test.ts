@@ -1,11 +1,14 @@
 /**
- * `PackedFootprints` (the tick history's compact footprints) against the live objects: for random
- * footprints, `at(i)` has the same sets (keys and values), factor mask and conflict answers, and
- * iteration yields them in order.
+ * Footprint encodings the commit relies on, against the live objects:
+ * - `PackedFootprints` (the tick history's compact footprints): `at(i)` has the same sets (keys
+ *   and values), factor mask and conflict answers, and iteration yields them in order;
+ * - the slot maps `extendSlotsFromFootprint` builds are keyed by exactly `slotSortKey(slot)`
+ *   (the patch sorts those keys directly), and a patch built from the maps equals one built from
+ *   the plain slot arrays.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Footprint, ROOT_WARP, footprintsConflict, makeNodeId, makeWarpId, nodeAlpha, edgeBeta, type NodeId } from '../../../engine/index';
+import { Footprint, ROOT_WARP, WarpTickPatchV1, extendSlotsFromFootprint, footprintsConflict, slotSortKey, toHex, type SlotId, makeNodeId, makeWarpId, nodeAlpha, edgeBeta, type NodeId } from '../../../engine/index';
 import { PackedFootprints } from '../../../engine/footprintList';
 import { prop } from '../../support/prop';
 
@@ -67,5 +70,24 @@ describe('PackedFootprints', () => {
     const fp = new Footprint().writeAttachment(nodeAlpha(ROOT_WARP, ids[0]!));
     const packed = PackedFootprints.pack(Array.from({ length: 1000 }, () => fp));
     expect(packed.byteLength).toBe(1000 * 106 + 1001 * 4);
+  });
+});
+
+describe('extendSlotsFromFootprint', () => {
+  it('keys every slot by its slotSortKey; a patch from the maps equals one from arrays', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fpArb, warpArb), { maxLength: 8 }), (fws) => {
+        const inS = new Map<string, SlotId>();
+        const outS = new Map<string, SlotId>();
+        for (const [fp, w] of fws) extendSlotsFromFootprint(fp, w, inS, outS);
+        for (const m of [inS, outS]) for (const [k, s] of m) expect(k).toBe(slotSortKey(s));
+        const rp = new Uint8Array(32);
+        const a = new WarpTickPatchV1(0, rp, 'committed', inS, outS, []);
+        const b = new WarpTickPatchV1(0, rp, 'committed', Array.from(inS.values()).reverse(), Array.from(outS.values()), []);
+        expect(toHex(a.digest)).toBe(toHex(b.digest));
+        expect(a.inSlots.map(slotSortKey)).toEqual(b.inSlots.map(slotSortKey));
+      }),
+      prop(100),
+    );
   });
 });
