@@ -10,7 +10,10 @@
  *   commit. The live engine follows the active branch; switching rebuilds the state from the
  *   nearest checkpoint plus at most K commits (`checkpointEvery`), verifying every hash.
  * - Checkpoints are full state copies taken every K commits of depth (depth = first-parent
- *   distance from U0); seeking replays at most K - 1 commits.
+ *   distance from U0); seeking replays at most K - 1 commits, each fully verified, with the state
+ *   root maintained incrementally (`StateRootIndex`, O(change) per commit after one build).
+ * - A seek cursor keeps the last sought state (and its root index): a later seek whose target lies
+ *   ahead of it on the same first-parent chain, nearer than any checkpoint, replays only the gap.
  * - A merge commit has parents [ours head, theirs head]; its ops apply to ours' state.
  *
  * Invariants:
@@ -18,6 +21,8 @@
  * - Seek never changes history or the live engine (`stateAt`); `switchTo` changes only the live
  *   engine's state and head.
  */
+import type { Footprint } from '../footprint';
+import { PackedFootprints } from '../footprintList';
 import { toHex } from '../bytes';
 import type { Engine, TickRecord } from '../engine';
 import type { Hash } from '../ident';
@@ -31,7 +36,8 @@ import { applyOps, WarpTickPatchV1 } from '../tickPatch';
 import { diffState } from '../diff';
 import { validatePortalInvariants, type WarpState } from '../warpState';
 import { TimelineError } from './errors';
-import { replayCommit, type ReplayEnv } from './replay';
+import { replayCommit, replayVerified, type ReplayEnv } from './replay';
+import { StateRootIndex } from '../stateRootIndex';
 import { opForSlot, parseSlotKey, slotKey, slotValueIn, slotValues, slotsWrittenBy, valueRepr, type SlotValue, type StateSlot } from './slots';
 import type { DirectEdit } from '../directEdit';
 
@@ -115,6 +121,8 @@ export interface Divergence {
 }
 
 const BRANCH_NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$/;
+/** `seekPath`'s "start from the cursor" (not a commit hex: those are 64 hex digits). */
+const CURSOR = 'cursor';
 
 /** @public */
 export class Timeline {
@@ -122,6 +130,8 @@ export class Timeline {
   private readonly branches = new Map<string, string | null>();
   private readonly checkpoints = new Map<string, WarpState>();
   private readonly byStateRoot = new Map<string, string[]>();
+  /** The last sought state (owned here, never handed out) and its root index; null = none. */
+  private cursor: { readonly hex: string; readonly state: WarpState; readonly index: StateRootIndex } | null = null;
   private active = 'main';
   private readonly k: number;
   private readonly u0: WarpState;
@@ -300,42 +310,54 @@ export class Timeline {
   }
 
   /**
-   * Rebuilds the state at `commit` (null = U0) from the nearest checkpoint, verifying state root,
-   * patch digest and commit hash of every replayed commit. Observational: nothing else changes.
+   * Rebuilds the state at `commit` (null = U0) from the nearest checkpoint — or from the seek
+   * cursor (the last sought state) when that lies on the commit's first-parent chain and nearer —
+   * verifying state root, patch digest and commit hash of every replayed commit. Returns a fresh
+   * copy the caller owns. `onReplay` runs before each replayed commit (a caller may throw from it
+   * to stop). Observational: only the cursor (a cache of verified states) changes.
    * @throws TimelineError(VerifyFailed | UnknownCommit)
    */
   stateAt(commit: string | null, onReplay?: () => void): WarpState {
     if (commit === null) return this.u0.clone();
+    const { path, from } = this.seekPath(commit);
+    const cur = this.cursor;
+    let state: WarpState;
+    let index: StateRootIndex;
+    if (from === CURSOR && cur) {
+      state = cur.state;
+      index = cur.index;
+    } else {
+      state = from === null ? this.u0.clone() : this.checkpoints.get(from)!.clone();
+      index = cur?.index ?? new StateRootIndex();
+    }
+    // The cursor is valid again only once every commit below replayed and verified.
+    this.cursor = null;
+    for (let i = path.length - 1; i >= 0; i--) {
+      onReplay?.();
+      replayVerified(state, path[i]!, this.env, index);
+    }
+    this.cursor = { hex: commit, state, index };
+    return state.clone();
+  }
+
+  /** Commits to replay (newest first) and where from: a checkpoint's hex, `CURSOR`, or null = U0. */
+  private seekPath(commit: string): { path: CommitNode[]; from: string | null } {
     const path: CommitNode[] = [];
+    const cursorHex = this.cursor?.hex;
     let cur: string | null = commit;
-    let base: WarpState | null = null;
     while (cur) {
-      const cp = this.checkpoints.get(cur);
-      if (cp) {
-        base = cp.clone();
-        break;
-      }
+      if (cur === cursorHex) return { path, from: CURSOR };
+      if (this.checkpoints.has(cur)) return { path, from: cur };
       const c = this.commit(cur);
       path.push(c);
       cur = c.parentHexes[0] ?? null;
     }
-    const state = base ?? this.u0.clone();
-    for (let i = path.length - 1; i >= 0; i--) {
-      onReplay?.();
-      replayCommit(state, path[i]!, this.env);
-    }
-    return state;
+    return { path, from: null };
   }
 
-  /** Number of commits `stateAt(commit)` replays (≤ K - 1). */
+  /** Number of commits `stateAt(commit)` would replay now (≤ K - 1; fewer ahead of the cursor). */
   replayDistance(commit: string | null): number {
-    let n = 0;
-    let cur = commit;
-    while (cur && !this.checkpoints.has(cur)) {
-      n++;
-      cur = this.commit(cur).parentHexes[0] ?? null;
-    }
-    return n;
+    return commit === null ? 0 : this.seekPath(commit).path.length;
   }
 
   /**
@@ -345,10 +367,11 @@ export class Timeline {
   verify(branch = this.active, onCommit?: (done: number, total: number) => void): { ok: true; count: number } | { ok: false; count: number; firstBad: string; error: string } {
     const chain = this.chain(this.head(branch));
     const state = this.u0.clone();
+    const rootIndex = new StateRootIndex();
     for (let i = 0; i < chain.length; i++) {
       onCommit?.(i, chain.length);
       try {
-        replayCommit(state, chain[i]!, this.env);
+        replayCommit(state, chain[i]!, this.env, { rootIndex });
       } catch (e) {
         return { ok: false, count: i, firstBad: chain[i]!.hex, error: e instanceof Error ? e.message : String(e) };
       }
@@ -376,9 +399,10 @@ export class Timeline {
     const key = slotKey(slot);
     const out: BlameEntry[] = [];
     const state = this.u0.clone();
+    const rootIndex = new StateRootIndex();
     let before = slotValueIn(state, slot);
     for (const c of chain) {
-      replayCommit(state, c, this.env);
+      replayCommit(state, c, this.env, { rootIndex });
       const after = slotValueIn(state, slot);
       if (valueRepr(after) === valueRepr(before)) continue;
       out.push({ commit: c.hex, depth: c.depth, by: this.writerOf(c, key), before, after });
@@ -394,7 +418,7 @@ export class Timeline {
       // The applied candidate whose write footprint covers the slot (the executor that wrote it).
       for (let i = 0; i < r.receipt.entries.length; i++) {
         const e = r.receipt.entries[i]!;
-        if (e.disposition === 'applied' && footprintWrites(r.footprints[i]!, key, toHex(e.scope.warp))) {
+        if (e.disposition === 'applied' && footprintWrites(r.footprints.at(i)!, key, toHex(e.scope.warp))) {
           return { kind: 'rule', rule: r.ruleNames[i]!, scope: toHex(e.scope.local) };
         }
       }
@@ -541,7 +565,7 @@ export class Timeline {
       tx: 0,
     };
     const receipt: TickReceipt = { tx: 0, entries: [], blockedBy: [], digest: empty };
-    const record: TickRecord = { snapshot, receipt, patch, footprints: [], ruleNames: [], inputs: [], appliedOps: applied };
+    const record: TickRecord = { snapshot, receipt, patch, footprints: PackedFootprints.pack([]), ruleNames: [], inputs: [], appliedOps: applied };
     check?.();
     const prevActive = this.active;
     this.active = ours;
@@ -561,7 +585,7 @@ export class Timeline {
   }
 }
 
-function footprintWrites(fp: TickRecord['footprints'][number], key: string, warpHex: string): boolean {
+function footprintWrites(fp: Footprint, key: string, warpHex: string): boolean {
   const s = parseSlotKey(key);
   const id = toHex(s.id);
   switch (s.kind) {
