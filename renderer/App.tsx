@@ -1,4 +1,4 @@
-/** The Studio window: top bar, timeline | canvas | inspector, scrubber; merge dialog and toasts float. */
+/** The Studio window: top bar, timeline | canvas | inspector, scrubber; merge dialog, long operations and toasts float. */
 import { useEffect } from 'react';
 import type { EchoController } from './state/bridge';
 import { useEcho } from './state/hooks';
@@ -10,6 +10,7 @@ import { Inspector } from './components/Inspector';
 import { Scrubber } from './components/Scrubber';
 import { MergeDialog } from './components/MergeDialog';
 import { Toasts } from './components/Toasts';
+import { OpsBar } from './components/OpsBar';
 import { useKeyboard } from './components/useKeyboard';
 
 function Shell({ controller }: { controller: EchoController }) {
@@ -27,6 +28,7 @@ function Shell({ controller }: { controller: EchoController }) {
       <Inspector />
       <Scrubber />
       <MergeDialog />
+      <OpsBar />
       <Toasts />
     </div>
   );

@@ -279,13 +279,14 @@ export type AttachmentInputDto = { readonly typeId: Hex; readonly hex: string } 
 
 /**
  * One direct edit from the UI. Ids: an explicit `id`, or a `name` the host derives it from
- * (`makeNodeId(name)` / `makeEdgeId(name)`); types: `type` (hex) or `typeName` (`makeTypeId`).
+ * (`makeNodeId(name)` / `makeEdgeId(name)`); types: `type` (hex) or `typeName` (`makeTypeId`);
+ * an edge's target: `to` (hex) or `toName` (`makeNodeId(toName)`, e.g. a node added just before).
  */
 export type EditDto =
   | { readonly kind: 'setAttachment'; readonly owner: 'node' | 'edge'; readonly warp: Hex; readonly id: Hex; readonly value: AttachmentInputDto | null }
   | { readonly kind: 'addNode'; readonly warp: Hex; readonly id?: Hex; readonly name?: string; readonly type?: Hex; readonly typeName?: string }
   | { readonly kind: 'deleteNode'; readonly warp: Hex; readonly id: Hex }
-  | { readonly kind: 'addEdge'; readonly warp: Hex; readonly from: Hex; readonly to: Hex; readonly id?: Hex; readonly name?: string; readonly type?: Hex; readonly typeName?: string }
+  | { readonly kind: 'addEdge'; readonly warp: Hex; readonly from: Hex; readonly to?: Hex; readonly toName?: string; readonly id?: Hex; readonly name?: string; readonly type?: Hex; readonly typeName?: string }
   | { readonly kind: 'deleteEdge'; readonly warp: Hex; readonly id: Hex };
 
 /** The commit that carries the edits (as inputs of the next tick, which the host runs at once). */

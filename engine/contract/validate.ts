@@ -205,12 +205,12 @@ function edit(v: unknown, where: string): EditDto {
       return { kind: v.kind, warp: hex(o.warp, `${where}.warp`), id: hex(o.id, `${where}.id`) };
     }
     case 'addEdge': {
-      const o = obj(v, ['kind', 'warp', 'from', 'to', 'id', 'name', 'type', 'typeName'], where);
+      const o = obj(v, ['kind', 'warp', 'from', 'to', 'toName', 'id', 'name', 'type', 'typeName'], where);
       return {
         kind: 'addEdge',
         warp: hex(o.warp, `${where}.warp`),
         from: hex(o.from, `${where}.from`),
-        to: hex(o.to, `${where}.to`),
+        ...oneOf(o, 'to', 'toName', where, hex, name),
         ...oneOf(o, 'id', 'name', where, hex, name),
         ...oneOf(o, 'type', 'typeName', where, hex, name),
       };

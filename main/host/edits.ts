@@ -149,14 +149,15 @@ function resolve(t: EditTarget, e: EditDto, out: AppliedEdits): DirectEdit {
     }
     case 'addEdge': {
       if (!store.nodeByHex(e.from)) throw new EditError('NotFound', `node ${e.from} (from) does not exist in warp ${e.warp}`);
-      if (!store.nodeByHex(e.to)) throw new EditError('NotFound', `node ${e.to} (to) does not exist in warp ${e.warp}`);
+      const to = (e.toName !== undefined ? makeNodeId(e.toName) : fromHex(e.to!)) as NodeId;
+      if (!store.nodeByHex(toHex(to))) throw new EditError('NotFound', `node ${e.toName ?? e.to} (to) does not exist in warp ${e.warp}`);
       const id = (e.name !== undefined ? makeEdgeId(e.name) : fromHex(e.id!)) as EdgeId;
       const hex = toHex(id);
       if (store.edgeByHex(hex)) throw new EditError('Exists', `edge ${e.name ?? hex} already exists`);
       label(t, id, 'edge', e.name);
       out.created.push(hex);
       const from = fromHex(e.from) as NodeId;
-      return { kind: 'insertEdge', warp, from, record: { id, from, to: fromHex(e.to) as NodeId, ty: typeOf(t, e) } };
+      return { kind: 'insertEdge', warp, from, record: { id, from, to, ty: typeOf(t, e) } };
     }
     case 'deleteEdge': {
       const rec = store.edgeByHex(e.id);

@@ -1,15 +1,18 @@
 /**
  * Node/Edge tab: record, edges in/out (click to follow), the attachment decoded by the world's
- * codec (hex + type id otherwise), and provenance: who wrote the node and its attachment, when
- * (click to jump to that tick).
+ * codec (hex + type id otherwise), and provenance: who wrote the node / edge and its attachment,
+ * when (click to jump to that tick). Below, the edit controls (attachment, delete, add child) and
+ * the intent form (EditPanel.tsx).
  */
-import type { AttachmentDto, EdgeDto } from '../../engine/contract/index';
+import { useEffect } from 'react';
+import type { AttachmentDto, EdgeDto, ProvenanceDto } from '../../engine/contract/index';
 import { useEcho } from '../state/hooks';
 import { elementKey } from '../state/keys';
 import { nodeName, shortHash, typeName } from '../state/selectors';
 import { echoStore } from '../state/store';
 import { HashRow } from './CopyButton';
 import { useController } from './context';
+import { AddChildForm, AttachmentEditor, DeleteButton, IntentForm } from './EditPanel';
 
 function Attachment({ a }: { a: AttachmentDto | null }) {
   if (!a) return <p className="muted">no attachment</p>;
@@ -76,18 +79,47 @@ function EdgeList({ title, edges, dir }: { title: string; edges: readonly EdgeDt
   );
 }
 
+function Provenance({ rows }: { rows: readonly ProvenanceDto[] }) {
+  const c = useController();
+  const viewing = useEcho((s) => s.graph.commit);
+  return (
+    <>
+      <h4>provenance</h4>
+      {rows.length === 0 && <p className="muted">unchanged since U0</p>}
+      <ol className="provenance" data-testid="provenance">
+        {rows.map((p) => (
+          <li key={`${p.commit}-${p.before}-${p.after}`}>
+            <button type="button" className={p.commit === viewing ? 'link current' : 'link'} data-testid="provenance-row" data-commit={p.commit} onClick={() => void c.seek(p.commit)} title="jump to this tick">
+              #{p.tick}
+            </button>{' '}
+            {p.by}: <code>{p.before}</code> → <code>{p.after}</code>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
 function EdgeView() {
   const c = useController();
   const sel = useEcho((s) => s.selection.edge);
-  const edge = useEcho((s) => (sel ? s.graph.edges[elementKey(sel.warp, sel.id)] : undefined));
+  const graphEdge = useEcho((s) => (sel ? s.graph.edges[elementKey(sel.warp, sel.id)] : undefined));
+  const detail = useEcho((s) => s.inspector.edgeDetail);
   const nodes = useEcho((s) => s.graph.nodes);
+  const commit = useEcho((s) => s.graph.commit);
+  // The canvas selects edges directly in the store: fetch the detail for whatever is selected.
+  useEffect(() => {
+    if (sel) void c.refreshEdge();
+  }, [sel, commit, c]);
   if (!sel) return null;
+  const fresh = detail && detail.edge.id === sel.id && detail.edge.warp === sel.warp ? detail : null;
+  const edge = fresh?.edge ?? graphEdge;
   if (!edge) return <p className="muted">this edge does not exist at the viewed commit</p>;
   const from = nodes[elementKey(edge.warp, edge.from)];
   const to = nodes[elementKey(edge.warp, edge.to)];
   return (
-    <div data-testid="edge-detail">
-      <h3>edge {edge.label ?? shortHash(edge.id)}</h3>
+    <div data-testid="edge-detail" data-edge={edge.id}>
+      <h3 data-testid="edge-title">edge {edge.label ?? shortHash(edge.id)}</h3>
       <HashRow name="id" hash={edge.id} />
       <div className="kv">
         <span>type</span>
@@ -103,18 +135,44 @@ function EdgeView() {
       </div>
       <h4>attachment (β)</h4>
       <Attachment a={edge.attachment} />
+      {fresh ? <Provenance rows={fresh.provenance} /> : <p className="muted small">loading provenance…</p>}
+      <h4>edit</h4>
+      <AttachmentEditor owner="edge" warp={edge.warp} id={edge.id} attachment={edge.attachment} />
+      <div className="edit-actions">
+        <DeleteButton kind="edge" warp={edge.warp} id={edge.id} />
+      </div>
     </div>
   );
 }
 
+/** Inputs outside the selection: the intent form (worlds with intents). */
+function WorldInputs() {
+  return (
+    <>
+      <h4>ingest intent</h4>
+      <IntentForm />
+    </>
+  );
+}
+
 export function NodeTab() {
-  const c = useController();
   const sel = useEcho((s) => s.selection.node);
   const edgeSel = useEcho((s) => s.selection.edge);
   const d = useEcho((s) => s.inspector.nodeDetail);
-  const viewing = useEcho((s) => s.graph.commit);
-  if (edgeSel) return <EdgeView />;
-  if (!sel) return <p className="muted">Click a node on the canvas (or search with /) to inspect it.</p>;
+  if (edgeSel)
+    return (
+      <>
+        <EdgeView />
+        <WorldInputs />
+      </>
+    );
+  if (!sel)
+    return (
+      <>
+        <p className="muted">Click a node or an edge on the canvas (or search with /) to inspect it.</p>
+        <WorldInputs />
+      </>
+    );
   if (!d || d.node.id !== sel.id) return <p className="muted" data-testid="node-missing">loading… (or the node does not exist at this commit)</p>;
   const n = d.node;
   return (
@@ -133,18 +191,14 @@ export function NodeTab() {
       <Attachment a={n.attachment} />
       <EdgeList title="out" edges={d.out} dir="out" />
       <EdgeList title="in" edges={d.in} dir="in" />
-      <h4>provenance</h4>
-      {d.provenance.length === 0 && <p className="muted">unchanged since U0</p>}
-      <ol className="provenance" data-testid="provenance">
-        {d.provenance.map((p) => (
-          <li key={`${p.commit}-${p.before}-${p.after}`}>
-            <button type="button" className={p.commit === viewing ? 'link current' : 'link'} data-testid="provenance-row" data-commit={p.commit} onClick={() => void c.seek(p.commit)} title="jump to this tick">
-              #{p.tick}
-            </button>{' '}
-            {p.by}: <code>{p.before}</code> → <code>{p.after}</code>
-          </li>
-        ))}
-      </ol>
+      <Provenance rows={d.provenance} />
+      <h4>edit</h4>
+      <AttachmentEditor owner="node" warp={n.warp} id={n.id} attachment={n.attachment} />
+      <div className="edit-actions">
+        <DeleteButton kind="node" warp={n.warp} id={n.id} />
+      </div>
+      <AddChildForm warp={n.warp} from={n.id} />
+      <WorldInputs />
     </div>
   );
 }

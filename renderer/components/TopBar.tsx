@@ -1,5 +1,5 @@
 /**
- * Top bar: world, branch, tick, commit hash (click copies the full hash) with the verified badge,
+ * Top bar: world (with its footprint mode), branch, tick, commit hash (click copies the full hash) with the verified badge,
  * transport (step, step N, play/pause, speed), the determinism check, session export/import and
  * the theme switch.
  */
@@ -39,6 +39,7 @@ function WorldPicker() {
           ))}
         </select>
       </label>
+      <FootprintMode />
       <button type="button" data-testid="open-world" onClick={() => setOpen((o) => !o)} title="Open a world file (.ts) by path">
         Open…
       </button>
@@ -57,6 +58,22 @@ function WorldPicker() {
         </form>
       )}
     </div>
+  );
+}
+
+/** Whether the world's executors are checked against their footprints (world opt-out). */
+function FootprintMode() {
+  const strict = useEcho((s) => s.ui.world?.strictFootprints);
+  if (strict === undefined) return null;
+  return (
+    <span
+      className={`mode-label ${strict ? 'mode-strict' : 'mode-lenient'}`}
+      data-testid="footprint-mode"
+      data-strict={String(strict)}
+      title={strict ? 'strict footprints: a rewrite that writes outside its declared footprint fails its tick' : 'footprints unchecked: this world opts out (its reference rules write outside their footprints); hashes are unaffected'}
+    >
+      {strict ? 'strict' : 'unchecked'}
+    </span>
   );
 }
 

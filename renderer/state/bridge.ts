@@ -10,8 +10,13 @@
  * - After any command that moves the view (seek, fork, switch, merge, load, import) the graph is
  *   re-anchored with a snapshot; tick deltas in flight meanwhile are covered by it (see graphSlice).
  * - Nothing here touches the DOM: downloads, clipboard and files are the components' business.
+ * - Long operations (step N, verify, merge, export, import, determinism check) carry an op id,
+ *   appear in `ui.ops` with their progress until they answer, and can be cancelled (`cancelOp`);
+ *   a `Cancelled` reply is an info toast, not an error.
+ * - Edits and intents are committed by the host as the next tick: the graph follows through the
+ *   normal tick stream; nothing is patched locally.
  */
-import type { EchoBridge, Hex, InvokeChannel, Req, Res, TickEventDto, TimelineDto } from '../../engine/contract/index';
+import type { EchoBridge, EditDto, EditResultDto, Hex, IngestResultDto, InvokeChannel, Req, Res, TickEventDto, TimelineDto } from '../../engine/contract/index';
 import type { EchoStore } from './store';
 import { branchHead, branchChain, nextForkName, parentOf } from './selectors';
 
@@ -36,6 +41,13 @@ export interface EchoController {
   commitMerge(): Promise<void>;
   selectNode(warp: Hex, id: Hex): Promise<void>;
   refreshNode(): Promise<void>;
+  selectEdge(warp: Hex, id: Hex): Promise<void>;
+  refreshEdge(): Promise<void>;
+  /** Direct edits, committed by the host with the next tick. Resolves to undefined on failure (toast). */
+  applyEdits(edits: EditDto[]): Promise<EditResultDto | undefined>;
+  ingestIntent(hex: string): Promise<IngestResultDto | undefined>;
+  /** Asks the host to cancel long operation `id`. */
+  cancelOp(id: string): Promise<void>;
   loadTickDetail(commit?: Hex | null): Promise<void>;
   loadDiff(a?: Hex | null, b?: Hex): Promise<void>;
   loadProfile(limit?: number): Promise<void>;
@@ -75,10 +87,23 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
       return await bridge.invoke(channel, req);
     } catch (e) {
       const { code, message } = errorOf(e);
-      toast(code, message, 'error', `${channel} failed`);
+      if (code === 'Cancelled') toast(code, message, 'info');
+      else toast(code, message, 'error', `${channel} failed`);
       return undefined;
     } finally {
       if (busy) s().ui.setBusy(busy, false);
+    }
+  }
+
+  let opCounter = 0;
+  /** `call` for a long operation: registers an op id (progress, Cancel button) for its duration. */
+  async function callOp<K extends InvokeChannel>(channel: K, req: Req<K>, label: string, busy?: string): Promise<Res<K> | undefined> {
+    const op = `${channel.slice(5).replace(/[^A-Za-z0-9._-]/g, '-')}-${++opCounter}-${Math.random().toString(36).slice(2, 8)}`;
+    s().ui.startOp(op, label);
+    try {
+      return await call(channel, { ...req, op } as Req<K>, busy);
+    } finally {
+      s().ui.endOp(op);
     }
   }
 
@@ -124,6 +149,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
     if (st.inspector.tab === 'tick') void loadTickDetail();
     if (st.inspector.tab === 'diff') void loadDiff();
     if (st.selection.node && !st.ui.playing) void refreshNode();
+    if (st.selection.edge && !st.ui.playing) void refreshEdge();
     // A portal's child instance may not exist at this commit.
     const vw = st.ui.viewWarp;
     if (vw && !st.graph.instances.some((i) => i.warp === vw)) st.ui.setViewWarp(null);
@@ -172,6 +198,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
     bridge.on('echo:tick', onTick),
     bridge.on('echo:timeline.changed', onTimeline),
     bridge.on('echo:error', (e) => toast(e.code, e.message)),
+    bridge.on('echo:op.progress', (p) => s().ui.opProgress(p)),
     bridge.on('echo:playing', (p) => {
       s().ui.setPlaying(p.playing, p.ticksPerSecond);
       if (!p.playing) afterViewMoved();
@@ -230,6 +257,20 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
     }
   }
 
+  async function refreshEdge(): Promise<void> {
+    const sel = s().selection.edge;
+    if (!sel) return;
+    const commit = s().graph.commit;
+    try {
+      const d = await bridge.invoke('echo:query.edge', { warp: sel.warp, id: sel.id, commit });
+      if (s().selection.edge === sel) s().inspector.setEdgeDetail(d);
+    } catch (e) {
+      if (errorOf(e).code === 'NotFound') {
+        if (s().selection.edge === sel) s().inspector.setEdgeDetail(null);
+      } else toast(errorOf(e).code, errorOf(e).message);
+    }
+  }
+
   async function seekNow(commit: Hex | null): Promise<void> {
     await moveView(async () => {
       if (s().ui.playing) await call('echo:tick.pause', {});
@@ -276,7 +317,9 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
     resync,
 
     async step(n) {
-      await call('echo:tick.step', { n: Math.max(1, Math.floor(n)) }, 'step');
+      const k = Math.max(1, Math.floor(n));
+      if (k === 1) await call('echo:tick.step', { n: 1 }, 'step');
+      else await callOp('echo:tick.step', { n: k }, `step ${k}`, 'step');
     },
 
     async play(tps) {
@@ -346,7 +389,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
 
     async verify(branch) {
       const b = branch ?? s().timeline.dto?.active ?? 'main';
-      const v = await call('echo:timeline.verify', { branch: b }, `verify:${b}`);
+      const v = await callOp('echo:timeline.verify', { branch: b }, `verify ${b}`, `verify:${b}`);
       if (!v) return;
       s().timeline.setVerify(v);
       if (!v.ok) toast('VerifyFailed', `replay of "${b}" failed at ${v.firstBad?.slice(0, 12)}: ${v.error ?? ''}`);
@@ -369,7 +412,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
       const m = s().timeline.merge;
       if (!m) return;
       await moveView(async () => {
-        const dto = await call('echo:timeline.merge', { ours: m.ours, theirs: m.theirs, resolutions: { ...m.resolutions } }, 'merge');
+        const dto = await callOp('echo:timeline.merge', { ours: m.ours, theirs: m.theirs, resolutions: { ...m.resolutions } }, `merge ${m.theirs} into ${m.ours}`, 'merge');
         if (!dto) return;
         s().timeline.setTimeline(dto);
         s().timeline.closeMerge();
@@ -386,6 +429,42 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
     },
 
     refreshNode,
+    refreshEdge,
+
+    async selectEdge(warp, id) {
+      s().selection.selectEdge(warp, id);
+      s().inspector.setEdgeDetail(null);
+      if (s().inspector.tab !== 'node') s().inspector.setTab('node');
+      await refreshEdge();
+    },
+
+    async applyEdits(edits) {
+      const r = await call('echo:edit.apply', { edits }, 'edit');
+      if (!r) return undefined;
+      // A deleted selection has nothing left to show.
+      const sel = s().selection;
+      const gone = (kind: 'deleteNode' | 'deleteEdge', x: { warp: Hex; id: Hex } | null) => !!x && edits.some((e) => e.kind === kind && e.warp === x.warp && e.id === x.id);
+      if (gone('deleteNode', sel.node) || gone('deleteEdge', sel.edge)) {
+        sel.clear();
+        s().inspector.setNodeDetail(null);
+        s().inspector.setEdgeDetail(null);
+      }
+      toast('Edited', `${edits.length === 1 ? edits[0]!.kind : `${edits.length} edits`} committed at tick ${r.summary.tick}`, 'success');
+      return r;
+    },
+
+    async ingestIntent(hex) {
+      const r = await call('echo:intent.ingest', { hex }, 'intent');
+      if (r) toast('Ingested', `intent ${r.intentId.slice(0, 12)}… ${r.disposition}, committed at tick ${r.summary.tick}`, 'success');
+      return r;
+    },
+
+    async cancelOp(id) {
+      if (!s().ui.ops[id]) return;
+      s().ui.markCancelling(id);
+      await call('echo:op.cancel', { op: id });
+    },
+
     loadTickDetail,
     loadDiff,
 
@@ -406,12 +485,12 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
     },
 
     async exportSession() {
-      return call('echo:session.export', {}, 'export');
+      return callOp('echo:session.export', {}, 'export session', 'export');
     },
 
     async importSession(bytesBase64) {
       await moveView(async () => {
-        const dto = await call('echo:session.import', { bytesBase64 }, 'import');
+        const dto = await callOp('echo:session.import', { bytesBase64 }, 'import session', 'import');
         if (!dto) return;
         s().graph.resetSync();
         s().timeline.setTimeline(dto);
@@ -425,7 +504,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
 
     async checkDeterminism() {
       s().ui.setDeterminism(null);
-      const d = await call('echo:determinism.check', {}, 'determinism');
+      const d = await callOp('echo:determinism.check', {}, 'determinism check', 'determinism');
       if (d) s().ui.setDeterminism(d);
     },
 

@@ -7,6 +7,7 @@ import type {
   DeterminismDto,
   DiffDto,
   DivergenceDto,
+  EdgeDetailDto,
   EdgeDto,
   GraphSnapshotDto,
   Hex,
@@ -14,6 +15,7 @@ import type {
   MergePreviewDto,
   NodeDetailDto,
   NodeDto,
+  OpProgressDto,
   Resolution,
   TickDetailDto,
   TickEventDto,
@@ -126,12 +128,15 @@ export interface InspectorSlice {
   readonly inspector: {
     readonly tab: InspectorTab;
     readonly nodeDetail: NodeDetailDto | null;
+    /** Detail of the selected edge (`echo:query.edge`): record, decoded β, provenance. */
+    readonly edgeDetail: EdgeDetailDto | null;
     readonly tickDetail: TickDetailDto | null;
     readonly diff: DiffDto | null;
     /** Explicit diff endpoints; null = default (viewed tick vs its parent). */
     readonly diffPair: { readonly a: Hex | null; readonly b: Hex } | null;
     setTab(t: InspectorTab): void;
     setNodeDetail(d: NodeDetailDto | null): void;
+    setEdgeDetail(d: EdgeDetailDto | null): void;
     setTickDetail(d: TickDetailDto | null): void;
     setDiff(d: DiffDto | null): void;
     setDiffPair(p: { a: Hex | null; b: Hex } | null): void;
@@ -145,6 +150,16 @@ export interface Toast {
   readonly code: string;
   readonly message: string;
   readonly detail?: string;
+}
+
+/** A long operation the UI started (cancellable; progress from `echo:op.progress`). */
+export interface OpState {
+  readonly id: string;
+  readonly label: string;
+  readonly done: number;
+  readonly total: number;
+  /** Cancel was requested; the reply is still pending. */
+  readonly cancelling: boolean;
 }
 
 export interface UiSlice {
@@ -165,6 +180,8 @@ export interface UiSlice {
     readonly showAll: boolean;
     readonly determinism: DeterminismDto | null;
     readonly busy: Readonly<Record<string, boolean>>;
+    /** Long operations in flight, by op id. */
+    readonly ops: Readonly<Record<string, OpState>>;
     readonly toasts: readonly Toast[];
     readonly nextToastId: number;
     /** Bumped to ask the search box to take focus (keyboard "/"). */
@@ -182,6 +199,11 @@ export interface UiSlice {
     setShowAll(v: boolean): void;
     setDeterminism(d: DeterminismDto | null): void;
     setBusy(key: string, v: boolean): void;
+    startOp(id: string, label: string): void;
+    /** Progress of a known op (events for unknown ops are ignored). */
+    opProgress(p: OpProgressDto): void;
+    markCancelling(id: string): void;
+    endOp(id: string): void;
     pushToast(t: Omit<Toast, 'id'>): number;
     dismissToast(id: number): void;
     focusSearch(): void;

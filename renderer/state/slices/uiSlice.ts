@@ -1,4 +1,4 @@
-/** UI slice: theme, transport state, canvas view options, busy flags and toasts. */
+/** UI slice: theme, transport state, canvas view options, busy flags, long operations and toasts. */
 import type { StateCreator } from 'zustand/vanilla';
 import type { EchoState, UiSlice } from '../types';
 
@@ -20,6 +20,7 @@ export const createUiSlice: StateCreator<EchoState, [], [], UiSlice> = (set, get
     showAll: false,
     determinism: null,
     busy: {},
+    ops: {},
     toasts: [],
     nextToastId: 1,
     searchFocus: 0,
@@ -41,6 +42,25 @@ export const createUiSlice: StateCreator<EchoState, [], [], UiSlice> = (set, get
         if (v) busy[key] = true;
         else delete busy[key];
         return { ui: { ...st.ui, busy } };
+      }),
+    startOp: (id, label) => set((st) => ({ ui: { ...st.ui, ops: { ...st.ui.ops, [id]: { id, label, done: 0, total: 0, cancelling: false } } } })),
+    opProgress: (p) =>
+      set((st) => {
+        const op = st.ui.ops[p.op];
+        if (!op) return {};
+        return { ui: { ...st.ui, ops: { ...st.ui.ops, [p.op]: { ...op, label: p.label, done: p.done, total: p.total } } } };
+      }),
+    markCancelling: (id) =>
+      set((st) => {
+        const op = st.ui.ops[id];
+        return op ? { ui: { ...st.ui, ops: { ...st.ui.ops, [id]: { ...op, cancelling: true } } } } : {};
+      }),
+    endOp: (id) =>
+      set((st) => {
+        if (!st.ui.ops[id]) return {};
+        const ops = { ...st.ui.ops };
+        delete ops[id];
+        return { ui: { ...st.ui, ops } };
       }),
     pushToast: (t) => {
       const id = get().ui.nextToastId;
