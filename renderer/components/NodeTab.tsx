@@ -70,7 +70,10 @@ function EdgeList({ title, edges, dir }: { title: string; edges: readonly EdgeDt
               <button type="button" className="link" onClick={() => void c.selectNode(e.warp, other)}>
                 {dir === 'out' ? '→' : '←'} {n ? nodeName(n) : other.slice(0, 8)}
               </button>{' '}
-              <span className="muted">{typeName(e)}</span>
+              <span className="muted">{typeName(e)}</span>{' '}
+              <button type="button" className="link small" data-testid="edge-link" data-edge={e.id} title="inspect this edge" onClick={() => void c.selectEdge(e.warp, e.id)}>
+                edge {e.label ?? e.id.slice(0, 8)}
+              </button>
             </li>
           );
         })}
@@ -136,11 +139,13 @@ function EdgeView() {
       <h4>attachment (β)</h4>
       <Attachment a={edge.attachment} />
       {fresh ? <Provenance rows={fresh.provenance} /> : <p className="muted small">loading provenance…</p>}
-      <h4>edit</h4>
-      <AttachmentEditor owner="edge" warp={edge.warp} id={edge.id} attachment={edge.attachment} />
-      <div className="edit-actions">
-        <DeleteButton kind="edge" warp={edge.warp} id={edge.id} />
-      </div>
+      <details className="edit-box" data-testid="edge-edit" open>
+        <summary>edit</summary>
+        <AttachmentEditor owner="edge" warp={edge.warp} id={edge.id} attachment={edge.attachment} />
+        <div className="edit-actions">
+          <DeleteButton kind="edge" warp={edge.warp} id={edge.id} />
+        </div>
+      </details>
     </div>
   );
 }
@@ -189,15 +194,17 @@ export function NodeTab() {
       </div>
       <h4>attachment (α)</h4>
       <Attachment a={n.attachment} />
+      <details className="edit-box" data-testid="node-edit" open>
+        <summary>edit</summary>
+        <AttachmentEditor owner="node" warp={n.warp} id={n.id} attachment={n.attachment} />
+        <div className="edit-actions">
+          <DeleteButton kind="node" warp={n.warp} id={n.id} />
+        </div>
+        <AddChildForm warp={n.warp} from={n.id} />
+      </details>
+      <Provenance rows={d.provenance} />
       <EdgeList title="out" edges={d.out} dir="out" />
       <EdgeList title="in" edges={d.in} dir="in" />
-      <Provenance rows={d.provenance} />
-      <h4>edit</h4>
-      <AttachmentEditor owner="node" warp={n.warp} id={n.id} attachment={n.attachment} />
-      <div className="edit-actions">
-        <DeleteButton kind="node" warp={n.warp} id={n.id} />
-      </div>
-      <AddChildForm warp={n.warp} from={n.id} />
       <WorldInputs />
     </div>
   );

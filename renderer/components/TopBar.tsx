@@ -11,7 +11,7 @@ import { useController } from './context';
 import { base64ToBytes, copyText, downloadBytes, fileToBase64 } from './platform';
 
 const SPEEDS = [1, 2, 4, 10, 30, 60];
-const BUILTIN_WORLDS = ['demo', 'motion'];
+const BUILTIN_WORLDS = ['demo', 'motion', 'dind'];
 
 function WorldPicker() {
   const c = useController();
