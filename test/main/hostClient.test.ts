@@ -60,7 +60,7 @@ describe('HostClient', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'Cancelled' } })
     expect(progress[0]).toMatchObject({ op: 'long-step', total: 10_000 })
     const after = await client.invoke('echo:timeline.get', {})
-    const tick = (t: typeof after) => (t.ok ? (t.value as { branches: Array<{ name: string; tick: number }> }).branches.find((b) => b.name === 'main')!.tick : -1)
+    const tick = (t: typeof after) => (t.ok ? (t.value as unknown as { branches: Array<{ name: string; tick: number }> }).branches.find((b) => b.name === 'main')!.tick : -1)
     expect(tick(after)).toBeGreaterThanOrEqual(tick(before))
     expect(tick(after)).toBeLessThan(tick(before) + 10_000)
     expect(await client.invoke('echo:timeline.verify', {})).toMatchObject({ ok: true, value: { ok: true } })

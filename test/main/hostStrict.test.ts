@@ -20,7 +20,7 @@ describe('strict footprints in the Studio host', () => {
       expect(await h.handle('echo:world.info', {})).toMatchObject({ ok: true, value: { strictFootprints: false } });
       const r = await h.handle('echo:tick.step', { n: 20 });
       expect(r.ok).toBe(true);
-      const rules = r.ok ? (r.value as Array<{ perRule: Array<{ rule: string; applied: number }> }>).flatMap((s) => s.perRule.filter((p) => p.applied > 0).map((p) => p.rule)) : [];
+      const rules = r.ok ? (r.value as unknown as Array<{ perRule: Array<{ rule: string; applied: number }> }>).flatMap((s) => s.perRule.filter((p) => p.applied > 0).map((p) => p.rule)) : [];
       expect(rules).toContain('cmd/toast');
       expect(await h.handle('echo:timeline.verify', {})).toMatchObject({ ok: true, value: { ok: true, count: 20 } });
     } finally {
