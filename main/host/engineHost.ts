@@ -784,10 +784,10 @@ export class EngineHost {
         scopeHash: toHex(e.scopeHash),
         disposition: e.disposition,
         blockedBy: [...blockers],
-        footprint: footprintDto(r.footprints[i]!, e.scope.warp),
+        footprint: footprintDto(r.footprints.at(i)!, e.scope.warp),
         overlaps: blockers.map((b) => ({
           blocker: b,
-          slots: conflictingSlots(r.footprints[i]!, e.scope.warp, r.footprints[b]!, r.receipt.entries[b]!.scope.warp).map((o) => ({ slot: this.slotDto(o.slot), candidate: o.candidate, blocker: o.blocker })),
+          slots: conflictingSlots(r.footprints.at(i)!, e.scope.warp, r.footprints.at(b)!, r.receipt.entries[b]!.scope.warp).map((o) => ({ slot: this.slotDto(o.slot), candidate: o.candidate, blocker: o.blocker })),
         })),
       };
     });
