@@ -43,7 +43,9 @@ const fpArb = fc
   });
 
 const sets = (fp: Footprint) =>
-  [fp.nRead, fp.nWrite, fp.eRead, fp.eWrite, fp.aRead, fp.aWrite, fp.bIn, fp.bOut].map((m) => Array.from(m.entries()).sort(([a], [b]) => (a < b ? -1 : 1)));
+  ([fp.nRead, fp.nWrite, fp.eRead, fp.eWrite, fp.aRead, fp.aWrite, fp.bIn, fp.bOut] as ReadonlyMap<string, unknown>[]).map((m) =>
+    Array.from(m.entries()).sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 
 describe('PackedFootprints', () => {
   it('decodes every footprint exactly, in order', () => {
