@@ -5,7 +5,8 @@
  *
  *   npm run bench                     all workloads at the REFERENCE sizes → bench/results/latest.json
  *   npm run bench -- --quick          small sizes (smoke test)              → bench/results/latest-quick.json
- *   npm run bench -- --only p2,p4     a subset: p1, boaw (= p1), p2, mem (= P2 at the memory size), p3, p4
+ *   npm run bench -- --only p2,p4     a subset: p1, boaw (= p1), p2, mem (= P2 at the memory size), p3, p4,
+ *                                     studio (the graph view in headless Chromium: bench/workloads/studio.ts)
  *   npm run bench -- --out FILE       where to write the JSON
  *   npm run bench -- --in-process     no child processes (debugging)
  *   npm run bench -- --heap-mb N      V8 old-space limit of each child (default 12288)
@@ -24,7 +25,7 @@ import { emptyResult, log, type JobResult } from './stats';
 
 interface Job {
   readonly name: string;
-  readonly kind: 'p1' | 'p2' | 'p3' | 'p4';
+  readonly kind: 'p1' | 'p2' | 'p3' | 'p4' | 'studio';
   readonly n: number;
   readonly memory: boolean;
 }
@@ -65,7 +66,7 @@ function parseArgs(argv: readonly string[]): Options {
     else if (a.startsWith('--child')) o.child = val();
     else if (a.startsWith('--result')) o.result = val();
     else if (a === '--help' || a === '-h') {
-      process.stdout.write(`usage: npm run bench [-- --quick] [--only p1,boaw,p2,mem,p3,p4] [--out FILE] [--in-process]\n`);
+      process.stdout.write(`usage: npm run bench [-- --quick] [--only p1,boaw,p2,mem,p3,p4,studio] [--out FILE] [--in-process]\n`);
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -81,8 +82,9 @@ export function jobList(quick: boolean, only: Set<string> | null): Job[] {
   for (const n of [...p2].sort((a, b) => a - b)) jobs.push({ name: `p2-${sizeLabel(n)}`, kind: 'p2', n, memory: n === s.mem });
   for (const n of s.p3) jobs.push({ name: `p3-${sizeLabel(n)}`, kind: 'p3', n, memory: false });
   jobs.push({ name: 'p4', kind: 'p4', n: 0, memory: false });
+  jobs.push({ name: 'studio', kind: 'studio', n: 0, memory: false });
   if (!only) return jobs;
-  for (const k of only) if (!['p1', 'boaw', 'p2', 'mem', 'p3', 'p4'].includes(k)) throw new Error(`--only: unknown workload ${k}`);
+  for (const k of only) if (!['p1', 'boaw', 'p2', 'mem', 'p3', 'p4', 'studio'].includes(k)) throw new Error(`--only: unknown workload ${k}`);
   return jobs.filter((j) => only.has(j.kind) || (j.kind === 'p1' && only.has('boaw')) || (j.kind === 'p2' && j.memory && only.has('mem')));
 }
 
@@ -100,6 +102,9 @@ async function runJobHere(job: Job, quick: boolean): Promise<JobResult> {
       break;
     case 'p4':
       (await import('./workloads/p4')).runP4(quick, r);
+      break;
+    case 'studio':
+      await (await import('./workloads/studio')).runStudio(quick, r);
       break;
   }
   return r;

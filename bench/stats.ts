@@ -30,7 +30,7 @@ export function summarize(samples: readonly number[]): Stats {
 /** A stats record from a single value (derived figures). */
 export const single = (v: number): Stats => ({ median: v, min: v, max: v, n: 1, samples: [v] });
 
-export type Unit = 'ms' | 'MB/s' | 'rewrites/s' | 'candidates/s' | '×' | 'bytes' | 'B/elem';
+export type Unit = 'ms' | 'MB/s' | 'rewrites/s' | 'candidates/s' | '×' | 'bytes' | 'B/elem' | 'count';
 
 export interface Figure {
   readonly id: string;
@@ -69,6 +69,8 @@ export interface Unavailable {
   readonly id: string;
   readonly label: string;
   readonly reason: string;
+  /** What the tables print instead of a value (default "not available in this build"). */
+  readonly status?: string;
 }
 
 /** What one job (one child process) reports. */

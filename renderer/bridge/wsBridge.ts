@@ -11,6 +11,7 @@
  * and in Node tests alike.
  */
 import { EchoRemoteError, EVENT_CHANNELS, INVOKE_CHANNELS, type EchoBridge, type EchoEvents, type EventChannel, type InvokeChannel, type Reply, type Req, type Res } from '../../engine/contract/ipc';
+import { markLatest, PERF } from '../perf';
 
 /** The subset of the WebSocket API the bridge uses. */
 export interface WebSocketLike {
@@ -69,6 +70,7 @@ export function createWsBridge(url: string, token: string, opts: WsBridgeOptions
     for (const text of queue.splice(0)) ws.send(text);
   });
   ws.addEventListener('message', (ev) => {
+    markLatest(PERF.frame);
     let msg: { id?: unknown; reply?: Reply<InvokeChannel>; event?: unknown; payload?: unknown };
     try {
       msg = JSON.parse(typeof ev.data === 'string' ? ev.data : String(ev.data));

@@ -1,6 +1,9 @@
 /** Cytoscape stylesheet of the graph canvas, per theme. Footprint colours are shared with the legend. */
 import type cytoscape from 'cytoscape';
 
+/** How long a removed element stays on the canvas, fading (ms). */
+export const FADE_MS = 400;
+
 /** Reads and writes of a selected rewrite, and its blockers: three distinct colours. */
 export const FOOTPRINT_COLOURS = { read: '#3b82f6', write: '#f97316', blocker: '#ef4444', selected: '#facc15' } as const;
 
@@ -48,5 +51,9 @@ export function canvasStyle(theme: 'dark' | 'light'): cytoscape.StylesheetJson {
     { selector: 'edge.fp-write', style: { 'line-color': FOOTPRINT_COLOURS.write, 'target-arrow-color': FOOTPRINT_COLOURS.write, width: 3, opacity: 1 } },
     { selector: 'node.sel', style: { 'border-width': 3, 'border-color': FOOTPRINT_COLOURS.selected, 'border-style': 'solid', width: 22, height: 22 } },
     { selector: 'edge.sel', style: { 'line-color': FOOTPRINT_COLOURS.selected, 'target-arrow-color': FOOTPRINT_COLOURS.selected, width: 3, opacity: 1 } },
+    // Removed by a recent delta: fades out in two steps over FADE_MS (canvasView.ts), takes no
+    // events. Last, so it wins over every other opacity.
+    { selector: '.fading', style: { opacity: 0.4, 'text-opacity': 0.4, events: 'no' } },
+    { selector: '.fading.faded', style: { opacity: 0.15, 'text-opacity': 0 } },
   ];
 }

@@ -9,7 +9,19 @@
  * - No layout runs per tick: a warp is laid out once (`layoutWhole`), later nodes are placed by
  *   `placeNew`, existing positions never move (unless the user drags a node).
  * - Rendering state that e2e tests read is mirrored as data attributes on the container
- *   (`data-nodes`, `data-edges`, `data-mode`, `data-fp-*`), never inferred from pixels.
+ *   (`data-nodes`, `data-edges`, `data-mode`, `data-fading`, `data-fp-*`), never inferred from
+ *   pixels.
+ * - Removed elements fade (PRODUCT.md): a delta's removals stay on the canvas as "ghosts" with the
+ *   `fading` class for `FADE_MS`, then go. Ghosts are not counted in `data-nodes`/`data-edges`
+ *   (`data-fading` counts them), take no events and are never selected or overlaid; at most
+ *   `MAX_GHOSTS` exist (the oldest go first, a bigger removal goes at once beyond the cap), and
+ *   every full reconciliation (snapshot, seek, branch or world change, view change) drops them.
+ * - A tick never costs work proportional to the whole graph once the view is in focus mode: a
+ *   delta that keeps the graph's shape (`change.structural === false`, e.g. 100k attachment
+ *   rewrites) with the same focus only refreshes the elements on the canvas (at most about
+ *   `focusThreshold`); the O(graph) visible-set computation runs on shape or view changes only.
+ * - Each applied delta is timed with User Timing (`renderer/perf.ts`): tick event → end of the
+ *   `cy.batch()`, and → the next drawn frame.
  */
 import type cytoscape from 'cytoscape';
 import type { EdgeDto, NodeDto } from '../../engine/contract/index';
@@ -29,8 +41,19 @@ import {
   type FootprintOverlay,
   type VisibleSet,
 } from '../state/selectors';
-import { canvasStyle } from './canvasStyle';
+import { latestMark, markLatest, measure, now, PERF } from '../perf';
+import { canvasStyle, FADE_MS } from './canvasStyle';
+
+export { FADE_MS };
 import { layoutWhole, placeNew, type Pos } from './layout';
+
+/** Where the view mirrors its state as data attributes (the canvas's container element). */
+export interface CanvasHost {
+  readonly dataset: Record<string, string | undefined>;
+}
+
+/** requestAnimationFrame where there is one (not in Node tests). */
+const raf = (): ((cb: (t: number) => void) => unknown) | null => (globalThis as { requestAnimationFrame?: (cb: (t: number) => void) => number }).requestAnimationFrame ?? null;
 
 export interface CanvasInfo {
   readonly mode: 'all' | 'focus';
@@ -40,6 +63,24 @@ export interface CanvasInfo {
 }
 
 const OVERLAY_CLASSES = 'sel fp-read fp-write fp-blocker fp-scope match dim';
+
+/** Most ghosts (fading removed elements) kept at once; a fast tick stream never piles them up. */
+export const MAX_GHOSTS = 600;
+
+type DeltaChange = Extract<EchoState['graph']['change'], { kind: 'delta' }>;
+
+type Ele = cytoscape.SingularElementReturnValue;
+/** A collection of elements (cytoscape accepts an array of elements; its types only admit definitions). */
+const collect = (cy: cytoscape.Core, els: readonly Ele[]) => cy.collection(els as unknown as cytoscape.CollectionArgument);
+
+interface Ghost {
+  readonly el: Ele;
+  readonly group: 'nodes' | 'edges';
+  /** When it steps from `fading` to `faded`, and when it goes. */
+  readonly dimAt: number;
+  readonly until: number;
+  dimmed: boolean;
+}
 
 export class CanvasView {
   /** Remembered positions, per warp instance (a warp's layout never mixes with another's). */
@@ -52,22 +93,40 @@ export class CanvasView {
   private lastVersion = -1;
   private readonly unsubscribe: () => void;
   private theme: 'dark' | 'light';
+  /** Removed elements still fading, by key, oldest first (Map keeps insertion order). */
+  private readonly ghosts = new Map<ElementKey, Ghost>();
+  private ghostNodes = 0;
+  private sweepTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The last visible-set decision (mode, total) and the focus it was computed for. */
+  private lastVisible: { readonly mode: 'all' | 'focus'; readonly total: number } = { mode: 'all', total: 0 };
+  private lastFocus = '';
+  private lastFiltered = false;
+  /** The store records the canvas content was last brought up to date with. */
+  private drawnNodes: EchoState['graph']['nodes'] = {};
+  private drawnEdges: EchoState['graph']['edges'] = {};
+  /** Tick-event start times of applied deltas still waiting for their frame to be drawn. */
+  private paintPending: number[] = [];
+  private disposed = false;
+  /** Overlay classes are on some elements (so the next overlay pass must clear them). */
+  private overlaid = true;
 
   constructor(
     private readonly cy: cytoscape.Core,
     private readonly store: EchoStore,
     private readonly controller: EchoController,
-    private readonly container: HTMLElement,
+    private readonly container: CanvasHost,
     private readonly onInfo: (i: CanvasInfo) => void,
   ) {
     this.theme = store.getState().ui.theme;
     this.worldKey = CanvasView.worldKeyOf(store.getState());
     cy.style(canvasStyle(this.theme));
     cy.on('tap', 'node', (ev) => {
+      if (this.ghosts.has(ev.target.id())) return;
       const { warp, id } = splitKey(ev.target.id());
       void this.controller.selectNode(warp, id);
     });
     cy.on('tap', 'edge', (ev) => {
+      if (this.ghosts.has(ev.target.id())) return;
       const { warp, id } = splitKey(ev.target.id());
       const st = this.store.getState();
       st.selection.selectEdge(warp, id);
@@ -82,12 +141,16 @@ export class CanvasView {
       const key = ev.target.id() as string;
       this.positionsFor(splitKey(key).warp).set(key, { x: p.x, y: p.y });
     });
+    cy.on('render', () => markLatest(PERF.render));
     this.unsubscribe = store.subscribe((s, prev) => this.onChange(s, prev));
     this.onChange(store.getState(), null);
   }
 
   dispose(): void {
+    this.disposed = true;
     this.unsubscribe();
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = null;
   }
 
   /** Centres the view on one node (search Enter, provenance jumps). */
@@ -124,6 +187,7 @@ export class CanvasView {
       // Another world: its ids may reuse warp ids (the root warp), but nothing else carries over.
       this.worldKey = worldKey;
       this.positions.clear();
+      this.dropGhosts();
       this.cy.elements().remove();
       this.shownWarp = null;
       this.lastVersion = -1;
@@ -132,7 +196,8 @@ export class CanvasView {
     }
     // The store still holds the previous world's graph until the new snapshot lands.
     if (s.graph.version === this.staleVersion && s.graph.loaded) {
-      this.report({ mode: 'all', nodes: new Set(), total: 0 });
+      this.lastVisible = { mode: 'all', total: 0 };
+      this.report();
       return;
     }
     if (s.ui.theme !== this.theme) {
@@ -160,23 +225,71 @@ export class CanvasView {
     const graphChanged = s.graph.version !== this.lastVersion;
     if (!viewChanged && !overlayChanged && !graphChanged) return;
 
+    const t0 = now();
     const overlay = this.overlayOf(s);
     const focus = this.focusOf(s, overlay);
-    const nodes = nodesInWarp(s.graph.nodes, warp);
-    const edges = edgesInWarp(s.graph.edges, warp);
-    const filter = s.ui.filterOnly && s.ui.search.trim() ? (n: NodeDto) => matchesSearch(n, s.ui.search) : undefined;
-    const visible = visibleNodes(nodes, edges, { threshold: s.ui.focusThreshold, showAll: s.ui.showAll, hops: s.ui.hops, focus, ...(filter ? { filter } : {}) });
-
+    const focusKey = focus.join(',');
+    const filtered = !!(s.ui.filterOnly && s.ui.search.trim());
     const change = s.graph.change;
-    const incremental = !viewChanged && graphChanged && change?.kind === 'delta' && visible.mode === 'all' && !filter && this.shownWarp === warp;
-    if (graphChanged || viewChanged || visible.mode === 'focus') {
-      if (incremental && change?.kind === 'delta') this.applyDelta(s, change, warp, edges);
-      else this.syncAll(s, warp, nodes, edges, visible, prev === null || warp !== this.shownWarp);
+    const delta = graphChanged && change?.kind === 'delta' ? change : null;
+    const sameView = !viewChanged && this.shownWarp === warp && !filtered && !this.lastFiltered;
+    let path: 'incremental' | 'focus-refresh' | 'full' | 'none';
+
+    if (sameView && this.lastVisible.mode === 'focus' && focusKey === this.lastFocus && (!graphChanged || (delta && !delta.structural))) {
+      // Focus mode, same shape, same focus: the visible set cannot have changed — refresh only
+      // the elements on the canvas (no O(graph) work per tick).
+      if (delta) this.refreshShown(s);
+      path = delta ? 'focus-refresh' : 'none';
+    } else if (sameView && delta && this.lastVisible.mode === 'all' && (s.ui.showAll || this.totalAfter(delta, warp) <= s.ui.focusThreshold)) {
+      // All mode stays all mode: the delta is applied in place, O(delta) — no pass over the graph.
+      const total = this.totalAfter(delta, warp);
+      this.applyDelta(s, delta, warp);
+      this.lastVisible = { mode: 'all', total };
+      path = 'incremental';
+    } else {
+      const nodes = nodesInWarp(s.graph.nodes, warp);
+      const edges = edgesInWarp(s.graph.edges, warp);
+      const filter = filtered ? (n: NodeDto) => matchesSearch(n, s.ui.search) : undefined;
+      const visible = visibleNodes(nodes, edges, { threshold: s.ui.focusThreshold, showAll: s.ui.showAll, hops: s.ui.hops, focus, ...(filter ? { filter } : {}) });
+      path = 'none';
+      if (graphChanged || viewChanged || visible.mode === 'focus' || this.lastVisible.mode !== visible.mode) {
+        this.syncAll(s, warp, nodes, edges, visible, prev === null || warp !== this.shownWarp);
+        path = 'full';
+      }
+      this.lastVisible = { mode: visible.mode, total: visible.total };
     }
+    this.lastFocus = focusKey;
+    this.lastFiltered = filtered;
     this.lastVersion = s.graph.version;
     this.shownWarp = warp;
+    this.drawnNodes = s.graph.nodes;
+    this.drawnEdges = s.graph.edges;
     this.applyOverlay(s, overlay);
-    this.report(visible);
+    this.report();
+    if (delta && path !== 'none') this.timeDelta(delta, path, t0);
+  }
+
+  /** User Timing of one applied delta (renderer/perf.ts): to the end of the batch, and to its frame. */
+  private timeDelta(d: DeltaChange, path: string, t0: number): void {
+    const end = now();
+    const tick = latestMark(PERF.tick);
+    // The tick mark belongs to this delta when it was set in this same task (before t0).
+    const start = tick !== null && tick <= t0 && t0 - tick < 1000 ? tick : t0;
+    const frame = latestMark(PERF.frame);
+    const ops = d.upsertNodes.length + d.removeNodes.length + d.upsertEdges.length + d.removeEdges.length;
+    measure(PERF.apply, start, end, { ops, path, mode: this.lastVisible.mode, frameStart: frame !== null && frame <= start && start - frame < 1000 ? frame : null });
+    const nextFrame = raf();
+    if (!nextFrame) return;
+    this.paintPending.push(start);
+    if (this.paintPending.length > 1) return;
+    nextFrame(() => {
+      // Runs after cytoscape's own frame callback (registered a frame earlier) drew the canvas;
+      // the next task starts once the frame is done.
+      setTimeout(() => {
+        const t = now();
+        for (const s of this.paintPending.splice(0)) measure(PERF.paint, s, t);
+      }, 0);
+    });
   }
 
   /** The selected rewrite's footprint, drawn while the Tick tab is open. */
@@ -255,6 +368,7 @@ export class CanvasView {
     const wantEdges = edges.filter((e) => visible.nodes.has(elementKey(e.warp, e.from)) && visible.nodes.has(elementKey(e.warp, e.to)));
     const want = new Set<string>([...wantNodes.map((n) => elementKey(n.warp, n.id)), ...wantEdges.map((e) => elementKey(e.warp, e.id))]);
     const cy = this.cy;
+    this.dropGhosts();
     cy.batch(() => {
       cy.elements()
         .filter((el) => !want.has(el.id()))
@@ -283,55 +397,237 @@ export class CanvasView {
     if (fit) this.fit();
   }
 
-  /** One tick's delta, applied in place (all-elements mode, no filter). */
-  private applyDelta(s: EchoState, change: Extract<EchoState['graph']['change'], { kind: 'delta' }>, warp: string, edges: readonly EdgeDto[]): void {
+  /**
+   * One tick's delta, applied in place (all-elements mode, no filter); removals fade. Collection
+   * operations and one `cy.add` for everything new: per-element calls cost several times more.
+   */
+  private applyDelta(s: EchoState, change: DeltaChange, warp: string): void {
     const cy = this.cy;
     const inWarp = (k: string) => k.startsWith(warp + '/');
-    const newNodes = change.upsertNodes.filter((k) => inWarp(k) && cy.getElementById(k).empty());
+    const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const upsertNodes = change.upsertNodes.filter(inWarp).sort(byId);
+    const upsertEdges = change.upsertEdges.filter(inWarp).sort(byId);
+    const newNodes = upsertNodes.filter((k) => !this.isLive(k));
     if (newNodes.length) {
-      placeNew(
-        this.positionsFor(warp),
-        newNodes,
-        edges.map((e) => ({ source: elementKey(e.warp, e.from), target: elementKey(e.warp, e.to) })),
-      );
+      // A node new to the canvas can only be linked by edges of this same delta.
+      const links: { source: string; target: string }[] = [];
+      for (const k of upsertEdges) {
+        const e = s.graph.edges[k];
+        if (e) links.push({ source: elementKey(e.warp, e.from), target: elementKey(e.warp, e.to) });
+      }
+      placeNew(this.positionsFor(warp), newNodes, links);
     }
+    const removed = [...change.removeEdges, ...change.removeNodes].filter((k) => this.isLive(k));
     cy.batch(() => {
-      for (const k of change.removeEdges) cy.getElementById(k).remove();
-      for (const k of change.removeNodes) cy.getElementById(k).remove();
-      for (const k of change.upsertNodes) {
-        if (!inWarp(k)) continue;
+      this.fade(removed);
+      const adding = new Set<string>();
+      const add: cytoscape.ElementDefinition[] = [];
+      const drop: string[] = [];
+      for (const k of upsertNodes) {
         const n = s.graph.nodes[k];
         if (!n) continue;
-        const el = cy.getElementById(k);
-        if (el.nonempty()) {
-          el.data(this.nodeData(n));
-          el.classes(this.nodeClasses(n));
-        } else cy.add({ group: 'nodes', data: this.nodeData(n), position: { ...(this.positionsFor(warp).get(k) ?? { x: 0, y: 0 }) }, classes: this.nodeClasses(n) });
+        if (this.ghosts.has(k)) drop.push(k);
+        else {
+          const el = cy.getElementById(k);
+          if (el.nonempty()) {
+            this.updateNode(el, n);
+            continue;
+          }
+        }
+        adding.add(k);
+        add.push({ group: 'nodes', data: this.nodeData(n), position: { ...(this.positionsFor(warp).get(k) ?? { x: 0, y: 0 }) }, classes: this.nodeClasses(n) });
       }
-      for (const k of change.upsertEdges) {
-        if (!inWarp(k)) continue;
+      for (const k of upsertEdges) {
         const e = s.graph.edges[k];
         if (!e) continue;
-        const el = cy.getElementById(k);
-        if (el.nonempty()) el.remove();
-        if (cy.getElementById(elementKey(e.warp, e.from)).nonempty() && cy.getElementById(elementKey(e.warp, e.to)).nonempty()) cy.add({ group: 'edges', data: this.edgeData(e) });
+        if (this.ghosts.has(k)) drop.push(k);
+        else {
+          const el = cy.getElementById(k);
+          if (el.nonempty()) {
+            if (el.data('source') === elementKey(e.warp, e.from) && el.data('target') === elementKey(e.warp, e.to)) {
+              if (el.data('type') !== e.type) el.data(this.edgeData(e));
+              continue;
+            }
+            drop.push(k);
+          }
+        }
+        const from = elementKey(e.warp, e.from);
+        const to = elementKey(e.warp, e.to);
+        if ((adding.has(from) || this.isLive(from)) && (adding.has(to) || this.isLive(to))) add.push({ group: 'edges', data: this.edgeData(e) });
+      }
+      // Elements coming back under a ghost's key (or re-pointed edges) replace the old element.
+      if (drop.length) this.removeNow(drop);
+      if (add.length) cy.add(add);
+    });
+  }
+
+  /** Elements of `warp` after `d`: the last total, plus what the delta adds, minus what it removes. */
+  private totalAfter(d: DeltaChange, warp: string): number {
+    const p = warp + '/';
+    let t = this.lastVisible.total;
+    for (const k of d.upsertNodes) if (k.startsWith(p) && !(k in this.drawnNodes)) t++;
+    for (const k of d.upsertEdges) if (k.startsWith(p) && !(k in this.drawnEdges)) t++;
+    for (const k of d.removeNodes) if (k.startsWith(p)) t--;
+    for (const k of d.removeEdges) if (k.startsWith(p)) t--;
+    return t;
+  }
+
+  /** Focus mode, same shape and focus: refresh the records of the elements on the canvas only. */
+  private refreshShown(s: EchoState): void {
+    const cy = this.cy;
+    const before = this.drawnNodes;
+    const beforeEdges = this.drawnEdges;
+    cy.batch(() => {
+      cy.nodes().forEach((el) => {
+        const k = el.id();
+        const n = s.graph.nodes[k];
+        if (n && n !== before[k] && !this.ghosts.has(k)) this.updateNode(el, n);
+      });
+      if (s.graph.edges !== beforeEdges) {
+        cy.edges().forEach((el) => {
+          const k = el.id();
+          const e = s.graph.edges[k];
+          if (e && e !== beforeEdges[k] && !this.ghosts.has(k) && el.data('type') !== e.type) el.data(this.edgeData(e));
+        });
       }
     });
+  }
+
+  /** Updates a node's data and classes, touching cytoscape only when what it draws changed. */
+  private updateNode(el: cytoscape.CollectionReturnValue | cytoscape.NodeSingular, n: NodeDto): void {
+    const d = this.nodeData(n);
+    if (el.data('label') !== d.label || el.data('type') !== d.type || el.data('colour') !== d.colour || el.data('child') !== d.child) el.data(d);
+    const cls = this.nodeClasses(n);
+    const has = (el.classes() as unknown as string[]).filter((c) => c === 'portal' || c === 'unreachable').join(' ');
+    if (has !== cls) {
+      el.removeClass('portal unreachable');
+      if (cls) el.addClass(cls);
+    }
+  }
+
+  // ------------------------------------------------------------------ ghosts (fading removals)
+  //
+  // The fade is stepped, not a per-frame style transition: `fading` (dim) at once, `faded` (dimmer)
+  // at half time, removal at FADE_MS — three redraws per delta instead of animating every ghost in
+  // every frame for FADE_MS, which under software rendering costs a full canvas redraw per frame.
+
+  private isLive(k: ElementKey): boolean {
+    return !this.ghosts.has(k) && this.cy.getElementById(k).nonempty();
+  }
+
+  /** Turns live elements into ghosts (inside the caller's batch); beyond the cap they go at once. */
+  private fade(removed: readonly ElementKey[]): void {
+    if (removed.length === 0) return;
+    const cy = this.cy;
+    // A node's edges cannot outlive it on the canvas: live ones still attached fade with it.
+    const keys = [...removed];
+    const set = new Set(removed);
+    for (const k of removed) {
+      const el = cy.getElementById(k);
+      if (!el.isNode()) continue;
+      el.connectedEdges().forEach((e) => {
+        const ek = e.id();
+        if (!set.has(ek) && !this.ghosts.has(ek)) {
+          set.add(ek);
+          keys.push(ek);
+        }
+      });
+    }
+    // Make room: the oldest ghosts go first; what exceeds the cap is removed without a fade.
+    const keep = keys.slice(0, MAX_GHOSTS);
+    const excess = this.ghosts.size + keep.length - MAX_GHOSTS;
+    if (excess > 0) this.removeNow(Array.from(this.ghosts.keys()).slice(0, excess));
+    if (keys.length > keep.length) collect(cy, keys.slice(MAX_GHOSTS).map((k) => cy.getElementById(k))).remove();
+    const t = now();
+    const els = collect(cy, keep.map((k) => cy.getElementById(k)));
+    els.removeClass(OVERLAY_CLASSES).addClass('fading').unselect().unselectify().ungrabify();
+    els.forEach((el) => {
+      const group = el.isNode() ? 'nodes' : 'edges';
+      this.ghosts.set(el.id(), { el, group, dimAt: t + FADE_MS / 2, until: t + FADE_MS, dimmed: false });
+      if (group === 'nodes') this.ghostNodes++;
+    });
+    this.scheduleSweep();
+  }
+
+  /** Removes ghosts and/or live elements now (one collection operation). */
+  private removeNow(keys: readonly ElementKey[]): void {
+    const cy = this.cy;
+    const els: Ele[] = [];
+    for (const k of keys) {
+      const g = this.ghosts.get(k);
+      if (g) {
+        this.ghosts.delete(k);
+        if (g.group === 'nodes') this.ghostNodes--;
+        els.push(g.el);
+      } else els.push(cy.getElementById(k));
+    }
+    collect(cy, els)
+      .filter((el) => el.inside())
+      .remove();
+  }
+
+  private dropGhosts(): void {
+    if (this.ghosts.size === 0) return;
+    this.cy.batch(() => this.removeNow(Array.from(this.ghosts.keys())));
+  }
+
+  private scheduleSweep(): void {
+    if (this.sweepTimer || this.ghosts.size === 0 || this.disposed) return;
+    let next = Infinity;
+    for (const g of this.ghosts.values()) {
+      next = Math.min(next, g.dimmed ? g.until : g.dimAt);
+      if (!g.dimmed) break; // ghosts are in time order: the first undimmed one dims first
+    }
+    this.sweepTimer = setTimeout(() => this.sweep(), Math.max(0, next - now()) + 2);
+  }
+
+  private sweep(): void {
+    this.sweepTimer = null;
+    if (this.disposed) return;
+    const t = now();
+    const expired: ElementKey[] = [];
+    const dim: Ele[] = [];
+    for (const [k, g] of this.ghosts) {
+      if (g.dimAt > t) break;
+      if (g.until <= t) expired.push(k);
+      else if (!g.dimmed) {
+        g.dimmed = true;
+        dim.push(g.el);
+      }
+    }
+    if (expired.length || dim.length) {
+      this.cy.batch(() => {
+        if (dim.length) collect(this.cy, dim).addClass('faded');
+        if (expired.length) this.removeNow(expired);
+      });
+      if (expired.length) this.report();
+    }
+    this.scheduleSweep();
   }
 
   private applyOverlay(s: EchoState, o: FootprintOverlay): void {
     const cy = this.cy;
     const q = s.ui.search.trim();
+    /** A live element (never a ghost), or an empty collection. */
+    const live = (k: string) => (this.ghosts.has(k) ? cy.collection() : cy.getElementById(k));
+    const had = this.overlaid;
+    const sel = s.selection.node ? elementKey(s.selection.node.warp, s.selection.node.id) : s.selection.edge ? elementKey(s.selection.edge.warp, s.selection.edge.id) : null;
+    const want = !!(sel || o.reads.size || o.writes.size || o.blockers.size || o.scope || q);
+    // Nothing overlaid before or now: skip the sweep over every element (a per-tick cost).
+    if (!had && !want) {
+      this.container.dataset['fpReads'] = this.container.dataset['fpWrites'] = this.container.dataset['fpBlockers'] = '0';
+      return;
+    }
     cy.batch(() => {
       cy.elements().removeClass(OVERLAY_CLASSES);
-      const sel = s.selection.node ? elementKey(s.selection.node.warp, s.selection.node.id) : s.selection.edge ? elementKey(s.selection.edge.warp, s.selection.edge.id) : null;
-      if (sel) cy.getElementById(sel).addClass('sel');
-      for (const k of o.reads) cy.getElementById(k).addClass('fp-read');
-      for (const k of o.writes) cy.getElementById(k).addClass('fp-write');
-      for (const k of o.blockers) cy.getElementById(k).addClass('fp-blocker');
-      if (o.scope) cy.getElementById(o.scope).addClass('fp-scope');
+      if (sel) live(sel).addClass('sel');
+      for (const k of o.reads) live(k).addClass('fp-read');
+      for (const k of o.writes) live(k).addClass('fp-write');
+      for (const k of o.blockers) live(k).addClass('fp-blocker');
+      if (o.scope) live(o.scope).addClass('fp-scope');
       if (q && !s.ui.filterOnly) {
         cy.nodes().forEach((n) => {
+          if (this.ghosts.has(n.id())) return;
           const dto = s.graph.nodes[n.id()];
           if (dto && matchesSearch(dto, q)) n.addClass('match');
           else n.addClass('dim');
@@ -339,16 +635,21 @@ export class CanvasView {
         cy.edges().addClass('dim');
       }
     });
-    const count = (keys: ReadonlySet<string>) => Array.from(keys).filter((k) => cy.getElementById(k).nonempty()).length;
+    this.overlaid = want;
+    const count = (keys: ReadonlySet<string>) => Array.from(keys).filter((k) => live(k).nonempty()).length;
     this.container.dataset['fpReads'] = String(count(o.reads));
     this.container.dataset['fpWrites'] = String(count(o.writes));
     this.container.dataset['fpBlockers'] = String(count(o.blockers));
   }
 
-  private report(v: VisibleSet): void {
-    const info: CanvasInfo = { mode: v.mode, shownNodes: this.cy.nodes().length, shownEdges: this.cy.edges().length, total: v.total };
+  /** Mirrors what is drawn (ghosts excluded) on the container and to the toolbar. */
+  private report(): void {
+    const v = this.lastVisible;
+    const ghostEdges = this.ghosts.size - this.ghostNodes;
+    const info: CanvasInfo = { mode: v.mode, shownNodes: this.cy.nodes().length - this.ghostNodes, shownEdges: this.cy.edges().length - ghostEdges, total: v.total };
     this.container.dataset['nodes'] = String(info.shownNodes);
     this.container.dataset['edges'] = String(info.shownEdges);
+    this.container.dataset['fading'] = String(this.ghosts.size);
     this.container.dataset['mode'] = info.mode;
     this.container.dataset['warp'] = this.shownWarp ?? '';
     this.onInfo(info);

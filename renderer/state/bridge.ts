@@ -18,6 +18,7 @@
  */
 import type { EchoBridge, EditDto, EditResultDto, Hex, IngestResultDto, InvokeChannel, Req, Res, TickEventDto, TimelineDto } from '../../engine/contract/index';
 import type { EchoStore } from './store';
+import { markLatest, PERF } from '../perf';
 import { branchHead, branchChain, nextForkName, parentOf } from './selectors';
 
 export interface EchoController {
@@ -168,6 +169,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
 
   let detailTimer: ReturnType<typeof setTimeout> | null = null;
   const onTick = (e: TickEventDto) => {
+    markLatest(PERF.tick);
     const st = s();
     st.timeline.applySummary(e.summary);
     const outcome = st.graph.receiveTick(e);

@@ -257,11 +257,17 @@ export interface VisibleSet {
   readonly nodes: ReadonlySet<ElementKey>;
   /** Elements in the viewed warp (nodes + edges). */
   readonly total: number;
+  /** Focus mode: the k-hop context was cut short to stay within the threshold. */
+  readonly truncated?: boolean;
 }
 
 /**
  * Which nodes the canvas draws: all of the warp's, or — above `threshold` elements and without
- * "show all" — the focus (selection, footprint, search hits) plus `hops` hops around it.
+ * "show all" — the focus (selection, footprint, search hits) plus up to `hops` hops around it.
+ * The context never makes the drawn elements (nodes + the edges among them) exceed `threshold`:
+ * hops are added breadth-first in sorted key order until the next node would overflow it
+ * (`truncated`), so a hub with 100k neighbours shows a bounded neighbourhood, not the whole graph.
+ * The focus nodes themselves are always drawn.
  */
 export function visibleNodes(
   nodes: readonly NodeDto[],
@@ -272,29 +278,46 @@ export function visibleNodes(
   const pool = opts.filter ? nodes.filter(opts.filter) : nodes;
   if (opts.showAll || total <= opts.threshold) return { mode: 'all', nodes: new Set(pool.map((n) => elementKey(n.warp, n.id))), total };
   const allowed = new Set(pool.map((n) => elementKey(n.warp, n.id)));
+  // Undirected adjacency, one entry per edge end (a self-loop once).
   const adj = new Map<ElementKey, ElementKey[]>();
   for (const e of edges) {
     const a = elementKey(e.warp, e.from);
     const b = elementKey(e.warp, e.to);
     (adj.get(a) ?? adj.set(a, []).get(a)!).push(b);
-    (adj.get(b) ?? adj.set(b, []).get(b)!).push(a);
+    if (a !== b) (adj.get(b) ?? adj.set(b, []).get(b)!).push(a);
   }
   const out = new Set<ElementKey>();
+  let elements = 0;
+  /** Elements that drawing `k` adds: the node and its edges to nodes already drawn. */
+  const cost = (k: ElementKey) => {
+    let c = 1;
+    for (const m of adj.get(k) ?? []) if (out.has(m) || m === k) c++;
+    return c;
+  };
   let frontier = opts.focus.filter((k) => allowed.has(k));
-  for (const k of frontier) out.add(k);
-  for (let h = 0; h < opts.hops && frontier.length; h++) {
-    const next: ElementKey[] = [];
-    for (const k of frontier) {
-      for (const m of adj.get(k) ?? []) {
-        if (!out.has(m) && allowed.has(m)) {
-          out.add(m);
-          next.push(m);
-        }
-      }
-    }
-    frontier = next.sort();
+  for (const k of frontier) {
+    if (out.has(k)) continue;
+    elements += cost(k);
+    out.add(k);
   }
-  return { mode: 'focus', nodes: out, total };
+  let truncated = false;
+  for (let h = 0; h < opts.hops && frontier.length && !truncated; h++) {
+    const next: ElementKey[] = [];
+    const candidates = new Set<ElementKey>();
+    for (const k of frontier) for (const m of adj.get(k) ?? []) if (!out.has(m) && allowed.has(m)) candidates.add(m);
+    for (const m of Array.from(candidates).sort()) {
+      const c = cost(m);
+      if (elements + c > opts.threshold) {
+        truncated = true;
+        break;
+      }
+      elements += c;
+      out.add(m);
+      next.push(m);
+    }
+    frontier = next;
+  }
+  return { mode: 'focus', nodes: out, total, truncated };
 }
 
 // -------------------------------------------------------------------- ticks

@@ -28,7 +28,11 @@ import type {
 /** Store key of a node or edge: ids are per warp instance, so the warp is part of the key. */
 export type ElementKey = string;
 
-/** What changed in the graph slice last: consumers (the canvas) apply it imperatively. */
+/**
+ * What changed in the graph slice last: consumers (the canvas) apply it imperatively. Key lists are
+ * in the order the host sent them (not sorted: a 100k-entity tick would spend ~70 ms sorting keys
+ * nobody needs sorted); consumers that apply in id order sort what they use.
+ */
 export type GraphChange =
   | { readonly kind: 'reset' }
   | {
@@ -37,6 +41,11 @@ export type GraphChange =
       readonly removeNodes: readonly ElementKey[];
       readonly upsertEdges: readonly ElementKey[];
       readonly removeEdges: readonly ElementKey[];
+      /**
+       * The graph's shape changed: an element was added or removed, or an edge was re-pointed.
+       * False for a tick that only rewrote existing records (attachments, types, labels).
+       */
+      readonly structural: boolean;
     };
 
 /** The gapless-chain check over tick events (each delta starts where the view is; seq + 1). */

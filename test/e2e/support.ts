@@ -1,13 +1,12 @@
 /**
- * E2E helpers: Debian Chromium through playwright-core (TOOLCHAIN.md §2 — never
- * `playwright install`), screenshots under test-results/screenshots/, and a second WebSocket client
+ * E2E helpers: Debian Chromium through playwright-core (scripts/chromium.ts, shared with the
+ * Studio bench), screenshots under test-results/screenshots/, and a second WebSocket client
  * that asks the engine host directly, so the page's displayed hashes are compared with the engine's.
  */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { WebSocket } from 'ws'
 import type { EchoBridge, Hex, TimelineDto } from '../../engine/contract/index'
 import { createWsBridge, type WebSocketLike, type WsBridge } from '../../renderer/bridge/wsBridge'
@@ -15,22 +14,7 @@ import { createWsBridge, type WebSocketLike, type WsBridge } from '../../rendere
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 export const RENDERER_DIR = join(ROOT, 'out', 'renderer')
 export const SHOTS = join(ROOT, 'test-results', 'screenshots')
-export const CHROMIUM = '/usr/bin/chromium'
-export const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync']
-
-export async function launchChromium(): Promise<{ context: BrowserContext; page: Page }> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/ensure-chromium.sh (npm run test:e2e does)`)
-  const context = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'echo-e2e-profile-')), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: LAUNCH_ARGS,
-    viewport: { width: 1440, height: 900 },
-    acceptDownloads: true,
-    colorScheme: 'dark',
-  })
-  const page = context.pages()[0] ?? (await context.newPage())
-  return { context, page }
-}
+export { CHROMIUM, LAUNCH_ARGS, launchChromium } from '../../scripts/chromium'
 
 export async function shot(page: Page, name: string): Promise<string> {
   mkdirSync(SHOTS, { recursive: true })

@@ -118,13 +118,32 @@ describe('canvas selectors', () => {
     const all = visibleNodes(ns, es, { threshold: 100, showAll: false, hops: 1, focus: [] });
     expect(all.mode).toBe('all');
     expect(all.nodes.size).toBe(5);
-    const focus = visibleNodes(ns, es, { threshold: 3, showAll: false, hops: 1, focus: [elementKey(W, h(3))] });
+    const focus = visibleNodes(ns, es, { threshold: 5, showAll: false, hops: 1, focus: [elementKey(W, h(3))] });
     expect(focus.mode).toBe('focus');
     expect([...focus.nodes].sort()).toEqual([2, 3, 4].map((i) => elementKey(W, h(i))));
     expect(focus.total).toBe(9);
-    const two = visibleNodes(ns, es, { threshold: 3, showAll: false, hops: 2, focus: [elementKey(W, h(1))] });
+    expect(focus.truncated).toBe(false);
+    const two = visibleNodes(ns, es, { threshold: 5, showAll: false, hops: 2, focus: [elementKey(W, h(1))] });
     expect(two.nodes.size).toBe(3);
-    expect(visibleNodes(ns, es, { threshold: 3, showAll: true, hops: 1, focus: [] }).mode).toBe('all');
+    expect(visibleNodes(ns, es, { threshold: 5, showAll: true, hops: 1, focus: [] }).mode).toBe('all');
+  });
+
+  it('visibleNodes: the k-hop context never draws more than the threshold (a hub shows a bounded neighbourhood)', () => {
+    // a star: hub 0 with 1,000 leaves (2,001 elements)
+    const ns = Array.from({ length: 1001 }, (_, i) => node(h(i)));
+    const es = Array.from({ length: 1000 }, (_, i) => edge(h(5000 + i), h(0), h(i + 1)));
+    const v = visibleNodes(ns, es, { threshold: 100, showAll: false, hops: 2, focus: [elementKey(W, h(0))] });
+    expect(v.mode).toBe('focus');
+    expect(v.truncated).toBe(true);
+    // 1 hub + 49 leaves with their 49 edges = 99 elements; a 50th leaf would make 101.
+    expect(v.nodes.size).toBe(50);
+    expect(v.nodes.has(elementKey(W, h(0)))).toBe(true);
+    // Deterministic: the leaves taken are the first in key order.
+    const leaves = ns.slice(1).map((n) => elementKey(W, n.id)).sort().slice(0, 49);
+    for (const k of leaves) expect(v.nodes.has(k)).toBe(true);
+    // The focus itself is always drawn, even when it alone exceeds the threshold.
+    const tiny = visibleNodes(ns, es, { threshold: 1, showAll: false, hops: 2, focus: [elementKey(W, h(0)), elementKey(W, h(1))] });
+    expect(tiny.nodes.size).toBe(2);
   });
 
   it('legend entries count nodes per type, by label', () => {

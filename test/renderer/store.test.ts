@@ -28,9 +28,14 @@ describe('graph slice: snapshots and the gapless delta chain', () => {
     expect(g.commit).toBe(h(10));
     expect(g.tick).toBe(1);
     expect(Object.keys(g.nodes).sort()).toEqual([elementKey(W, h(1)), elementKey(W, h(3))]);
-    expect(g.change).toEqual({ kind: 'delta', upsertNodes: [elementKey(W, h(3))], removeNodes: [elementKey(W, h(2))], upsertEdges: [], removeEdges: [] });
-    expect(store.getState().graph.receiveTick(tickEvent(2, h(10), h(11), 2))).toBe('applied');
-    expect(store.getState().graph.sync).toMatchObject({ seq: 2, ok: true, deltasApplied: 2 });
+    expect(g.change).toEqual({ kind: 'delta', upsertNodes: [elementKey(W, h(3))], removeNodes: [elementKey(W, h(2))], upsertEdges: [], removeEdges: [], structural: true });
+    // A tick that only rewrites an existing record keeps the shape (and the untouched edge record).
+    const edgesBefore = store.getState().graph.edges;
+    expect(store.getState().graph.receiveTick(tickEvent(2, h(10), h(11), 2, [node(h(3))]))).toBe('applied');
+    expect(store.getState().graph.change).toMatchObject({ kind: 'delta', upsertNodes: [elementKey(W, h(3))], structural: false });
+    expect(store.getState().graph.edges).toBe(edgesBefore);
+    expect(store.getState().graph.receiveTick(tickEvent(3, h(11), h(12), 3))).toBe('applied');
+    expect(store.getState().graph.sync).toMatchObject({ seq: 3, ok: true, deltasApplied: 3 });
   });
 
   it('a sequence gap is a desync, and it stays one until a snapshot re-anchors the view', () => {
