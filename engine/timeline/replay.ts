@@ -17,7 +17,7 @@
  *   canonical order (strictly ascending slot sort key), otherwise over their canonical form: the
  *   result is exactly `new WarpTickPatchV1(…).digest`, without re-sorting the lists every commit.
  */
-import { toHex } from '../bytes';
+import { bytesEqual, toHex } from '../bytes';
 import { applyDirectEdit, type DirectEdit } from '../directEdit';
 import { diffFromJournal } from '../diff';
 import type { Hash } from '../ident';
@@ -70,7 +70,7 @@ export function replayCommit(state: WarpState, c: ReplayableCommit, env: ReplayE
  * @internal
  */
 export function replayVerified(state: WarpState, c: ReplayableCommit, env: ReplayEnv, index: StateRootIndex | null): { ops: readonly WarpOp[]; patch: WarpTickPatchV1 | null } {
-  const id = toHex(c.hash);
+  const id = (): string => toHex(c.hash);
   let inputJournal: StateJournal | null = null;
   try {
     if (c.inputs.length > 0) {
@@ -83,7 +83,7 @@ export function replayVerified(state: WarpState, c: ReplayableCommit, env: Repla
     }
   } catch (e) {
     index?.invalidate();
-    throw new TimelineError('VerifyFailed', `commit ${id}: a recorded input does not apply: ${msg(e)}`, { commit: id });
+    throw new TimelineError('VerifyFailed', `commit ${id()}: a recorded input does not apply: ${msg(e)}`, { commit: id() });
   }
   const j = state.beginJournal();
   let ops: readonly WarpOp[];
@@ -94,7 +94,7 @@ export function replayVerified(state: WarpState, c: ReplayableCommit, env: Repla
   } catch (e) {
     state.rollback(j);
     index?.invalidate();
-    throw new TimelineError('VerifyFailed', `commit ${id}: recorded ops do not apply: ${msg(e)}`, { commit: id });
+    throw new TimelineError('VerifyFailed', `commit ${id()}: recorded ops do not apply: ${msg(e)}`, { commit: id() });
   } finally {
     state.endJournal();
   }
@@ -107,17 +107,17 @@ export function replayVerified(state: WarpState, c: ReplayableCommit, env: Repla
     patch = new WarpTickPatchV1(env.policyId, env.rulePackId, 'committed', c.inSlots, c.outSlots, ops);
     digest = patch.digest;
   }
-  if (toHex(digest) !== toHex(c.patchDigest)) {
+  if (!bytesEqual(digest, c.patchDigest)) {
     index?.invalidate();
-    throw new TimelineError('VerifyFailed', `commit ${id}: patch digest mismatch (recorded ${toHex(c.patchDigest)}, replayed ${toHex(digest)})`, { commit: id, field: 'patch_digest' });
+    throw new TimelineError('VerifyFailed', `commit ${id()}: patch digest mismatch (recorded ${toHex(c.patchDigest)}, replayed ${toHex(digest)})`, { commit: id(), field: 'patch_digest' });
   }
   const root = index ? index.update(state, env.root, inputJournal ? [inputJournal, j] : j) : computeStateRoot(state, env.root);
-  if (toHex(root) !== toHex(c.stateRoot)) {
-    throw new TimelineError('VerifyFailed', `commit ${id}: state root mismatch (recorded ${toHex(c.stateRoot)}, replayed ${toHex(root)})`, { commit: id, field: 'state_root' });
+  if (!bytesEqual(root, c.stateRoot)) {
+    throw new TimelineError('VerifyFailed', `commit ${id()}: state root mismatch (recorded ${toHex(c.stateRoot)}, replayed ${toHex(root)})`, { commit: id(), field: 'state_root' });
   }
   const hash = computeCommitHashV2(root, c.parents, digest, env.policyId);
-  if (toHex(hash) !== id) {
-    throw new TimelineError('VerifyFailed', `commit ${id}: commit hash mismatch (replayed ${toHex(hash)})`, { commit: id, field: 'commit_hash' });
+  if (!bytesEqual(hash, c.hash)) {
+    throw new TimelineError('VerifyFailed', `commit ${id()}: commit hash mismatch (replayed ${toHex(hash)})`, { commit: id(), field: 'commit_hash' });
   }
   return { ops, patch };
 }

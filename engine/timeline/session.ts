@@ -27,6 +27,7 @@ import { canonicalSlots, type WarpTickPatchV1 } from '../tickPatch';
 import { validatePortalInvariants, type WarpState } from '../warpState';
 import { TimelineError } from './errors';
 import { replayCommit, type ReplayEnv } from './replay';
+import { StateRootIndex } from '../stateRootIndex';
 import { SessionError } from './sessionError';
 import {
   PREAMBLE_LEN,
@@ -344,6 +345,8 @@ function replaySession(data: SessionData, onCommit?: (c: SessionCommit, patch: W
   for (const c of data.commits) if (c.parentHexes[0]) children.set(c.parentHexes[0], (children.get(c.parentHexes[0]) ?? 0) + 1);
   const states = new Map<string, WarpState>();
   const done = new Set<string>();
+  // Incremental state roots (rebuilt whenever replay moves to another state object, e.g. a fork).
+  const rootIndex = new StateRootIndex();
   data.commits.forEach((c, i) => {
     const where: { record: number; offset: number | null } = L?.commits.get(c.hex) ?? { record: i + 2, offset: null };
     const fail = (code: 'VerifyFailed' | 'UnknownParent' | 'DuplicateCommit', detail: string): never => {
@@ -368,7 +371,7 @@ function replaySession(data: SessionData, onCommit?: (c: SessionCommit, patch: W
     }
     let patch: WarpTickPatchV1;
     try {
-      patch = replayCommit(state, c, env);
+      patch = replayCommit(state, c, env, { rootIndex });
     } catch (e) {
       const detail = e instanceof TimelineError ? e.message.replace(/^commit [0-9a-f]+: /, '') : `replay threw: ${msg(e)}`;
       return fail('VerifyFailed', detail);
@@ -532,13 +535,14 @@ export function sessionStateAt(data: SessionData, hex: string | null): WarpState
   }
   const state = data.initial.clone();
   const env = sessionEnv(data.header);
-  for (let i = path.length - 1; i >= 0; i--) replayOrFail(data, state, path[i]!, env);
+  const rootIndex = new StateRootIndex();
+  for (let i = path.length - 1; i >= 0; i--) replayOrFail(data, state, path[i]!, env, rootIndex);
   return state;
 }
 
-function replayOrFail(data: SessionData, state: WarpState, c: SessionCommit, env: ReplayEnv): WarpTickPatchV1 {
+function replayOrFail(data: SessionData, state: WarpState, c: SessionCommit, env: ReplayEnv, rootIndex?: StateRootIndex): WarpTickPatchV1 {
   try {
-    return replayCommit(state, c, env);
+    return replayCommit(state, c, env, rootIndex ? { rootIndex } : {});
   } catch (e) {
     throw recordError('VerifyFailed', data.locations?.commits.get(c.hex), msg(e), c.hex);
   }

@@ -12,8 +12,9 @@
  * - Checkpoints are full state copies taken every K commits of depth (depth = first-parent
  *   distance from U0); seeking replays at most K - 1 commits, each fully verified, with the state
  *   root maintained incrementally (`StateRootIndex`, O(change) per commit after one build).
- * - A seek cursor keeps the last sought state (and its root index): a later seek whose target lies
- *   ahead of it on the same first-parent chain, nearer than any checkpoint, replays only the gap.
+ * - A seek cursor keeps a sought state (and its root index) when seeks look like scrubbing (the
+ *   target is the previous target or lies ahead of it): a later seek whose target lies ahead of
+ *   the cursor on its first-parent chain, nearer than any checkpoint, replays only the gap.
  * - A merge commit has parents [ours head, theirs head]; its ops apply to ours' state.
  *
  * Invariants:
@@ -130,8 +131,12 @@ export class Timeline {
   private readonly branches = new Map<string, string | null>();
   private readonly checkpoints = new Map<string, WarpState>();
   private readonly byStateRoot = new Map<string, string[]>();
-  /** The last sought state (owned here, never handed out) and its root index; null = none. */
+  /** A sought state kept for later seeks (owned here, never handed out) and its root index. */
   private cursor: { readonly hex: string; readonly state: WarpState; readonly index: StateRootIndex } | null = null;
+  /** The previous seek's target (scrub detection). */
+  private lastSought: string | null = null;
+  /** Root index for seeks that do not start from the cursor (kept to reuse its buffers). */
+  private scratchIndex = new StateRootIndex();
   private active = 'main';
   private readonly k: number;
   private readonly u0: WarpState;
@@ -311,48 +316,74 @@ export class Timeline {
 
   /**
    * Rebuilds the state at `commit` (null = U0) from the nearest checkpoint — or from the seek
-   * cursor (the last sought state) when that lies on the commit's first-parent chain and nearer —
-   * verifying state root, patch digest and commit hash of every replayed commit. Returns a fresh
-   * copy the caller owns. `onReplay` runs before each replayed commit (a caller may throw from it
-   * to stop). Observational: only the cursor (a cache of verified states) changes.
+   * cursor when that lies on the commit's first-parent chain and nearer — verifying state root,
+   * patch digest and commit hash of every replayed commit. Returns a fresh state the caller owns.
+   * When the target is the previous target or lies ahead of it (scrubbing), a copy is kept as the
+   * cursor; a scattered seek hands out its state without copying. `onReplay` runs before each
+   * replayed commit (a caller may throw from it to stop). Observational: only the cursor (a cache
+   * of verified states) changes.
    * @throws TimelineError(VerifyFailed | UnknownCommit)
    */
   stateAt(commit: string | null, onReplay?: () => void): WarpState {
     if (commit === null) return this.u0.clone();
-    const { path, from } = this.seekPath(commit);
+    const { path, from, scrub } = this.seekPath(commit);
+    this.lastSought = commit;
     const cur = this.cursor;
     let state: WarpState;
     let index: StateRootIndex;
     if (from === CURSOR && cur) {
       state = cur.state;
       index = cur.index;
+      // Valid again only once every commit below replayed and verified.
+      this.cursor = null;
     } else {
       state = from === null ? this.u0.clone() : this.checkpoints.get(from)!.clone();
-      index = cur?.index ?? new StateRootIndex();
+      index = this.scratchIndex;
     }
-    // The cursor is valid again only once every commit below replayed and verified.
-    this.cursor = null;
-    for (let i = path.length - 1; i >= 0; i--) {
-      onReplay?.();
-      replayVerified(state, path[i]!, this.env, index);
+    try {
+      for (let i = path.length - 1; i >= 0; i--) {
+        onReplay?.();
+        replayVerified(state, path[i]!, this.env, index);
+      }
+    } catch (e) {
+      index.invalidate();
+      throw e;
     }
+    if (index !== this.scratchIndex) {
+      this.cursor = { hex: commit, state, index };
+      return state.clone();
+    }
+    if (!scrub) {
+      index.invalidate(); // the state is the caller's now: keep no reference to it
+      return state;
+    }
+    // Scrubbing: this state becomes the cursor, with the index that verified it (an index not
+    // used yet rebuilds on its next update); the old cursor's index becomes the scratch one.
+    const spare = cur?.index ?? new StateRootIndex();
+    spare.invalidate();
+    this.scratchIndex = spare;
     this.cursor = { hex: commit, state, index };
     return state.clone();
   }
 
-  /** Commits to replay (newest first) and where from: a checkpoint's hex, `CURSOR`, or null = U0. */
-  private seekPath(commit: string): { path: CommitNode[]; from: string | null } {
+  /**
+   * Commits to replay (newest first) and where from: a checkpoint's hex, `CURSOR`, or null = U0;
+   * `scrub` when the walk met the previous target (the target is it, or lies ahead of it).
+   */
+  private seekPath(commit: string): { path: CommitNode[]; from: string | null; scrub: boolean } {
     const path: CommitNode[] = [];
     const cursorHex = this.cursor?.hex;
+    let scrub = false;
     let cur: string | null = commit;
     while (cur) {
-      if (cur === cursorHex) return { path, from: CURSOR };
-      if (this.checkpoints.has(cur)) return { path, from: cur };
+      if (cur === this.lastSought) scrub = true;
+      if (cur === cursorHex) return { path, from: CURSOR, scrub };
+      if (this.checkpoints.has(cur)) return { path, from: cur, scrub };
       const c = this.commit(cur);
       path.push(c);
       cur = c.parentHexes[0] ?? null;
     }
-    return { path, from: null };
+    return { path, from: null, scrub };
   }
 
   /** Number of commits `stateAt(commit)` would replay now (≤ K - 1; fewer ahead of the cursor). */

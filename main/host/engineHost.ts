@@ -69,7 +69,7 @@ type Emit = <K extends EventChannel>(channel: K, payload: EchoEvents[K]) => void
 
 /** Options of a host. */
 export interface EngineHostOptions {
-  /** Checkpoint interval of the timeline. */
+  /** Checkpoint interval of the timeline (default 16: a seek replays at most 15 commits; see docs/timelines.md). */
   readonly checkpointEvery?: number;
   /** Clock for the `millis` figures (never hashed). */
   readonly now?: () => number;
@@ -136,7 +136,7 @@ export class EngineHost {
     const labels: LabelBook = new Map();
     const { path, world } = await loadWorld(spec, process.cwd(), labellingWorldApi(labels));
     const session = new WorldSession(world, params, { strictFootprints: world.strictFootprints ?? true });
-    const timeline = new Timeline(session, { checkpointEvery: this.opts.checkpointEvery ?? 32 });
+    const timeline = new Timeline(session, { checkpointEvery: this.opts.checkpointEvery ?? 16 });
     // Only replace the running world once the new one loaded: a broken world leaves the current one.
     this.adopt(world, path, labels, session, timeline);
     return this.worldDto();
@@ -194,7 +194,7 @@ export class EngineHost {
     for (const [k, v] of Object.entries(data.header.params)) params[k] = String(v);
     const session = new WorldSession(world, params, { strictFootprints: world.strictFootprints ?? true });
     const timeline = restoreTimeline(session, data, {
-      checkpointEvery: this.opts.checkpointEvery ?? 32,
+      checkpointEvery: this.opts.checkpointEvery ?? 16,
       ...(run ? { onProgress: (done: number, total: number) => run.step(total + done, 2 * total, 'import: restoring') } : {}),
     });
     run?.check();

@@ -71,18 +71,18 @@ describe('seek cursor and incremental verification', () => {
               const kids = all.filter((c) => c.parentHexes[0] === last!.hex);
               target = kids.length ? kids[s.i % kids.length]!.hex : all[s.i % all.length]!.hex;
             }
-            const d = tl.replayDistance(target);
-            expect(d).toBeLessThan(k);
-            const st = tl.stateAt(target);
+            expect(tl.replayDistance(target)).toBeLessThan(k);
             if (!naive.has(target)) naive.set(target, bytesHex(encodeWarpState(naiveState(tl, target))));
-            expect(bytesHex(encodeWarpState(st))).toBe(naive.get(target));
-            expect(toHex(computeStateRoot(st, tl.env.root))).toBe(target ? toHex(tl.commit(target).stateRoot) : toHex(computeStateRoot(tl.initialState(), tl.env.root)));
-            // The state is the caller's: wrecking it does not leak into the next seek.
-            st.deleteInstance(tl.env.root.warp);
-            if (target !== null) {
-              expect(tl.replayDistance(target)).toBe(0); // the cursor is there now
-              last = tl.commit(target);
+            // Seek twice (the second is a "scrub": it keeps a cursor copy) and then once more (from it).
+            for (let rep = 0; rep < (s.i % 3) + 1; rep++) {
+              const st = tl.stateAt(target);
+              expect(bytesHex(encodeWarpState(st))).toBe(naive.get(target));
+              expect(toHex(computeStateRoot(st, tl.env.root))).toBe(target ? toHex(tl.commit(target).stateRoot) : toHex(computeStateRoot(tl.initialState(), tl.env.root)));
+              // The state is the caller's: wrecking it does not leak into later seeks.
+              st.deleteInstance(tl.env.root.warp);
+              if (target !== null && rep > 0) expect(tl.replayDistance(target)).toBe(0); // the cursor is there
             }
+            if (target !== null) last = tl.commit(target);
           }
         },
       ),
@@ -94,6 +94,8 @@ describe('seek cursor and incremental verification', () => {
     const tl = history(32, 40, []);
     const main = tl.chain(tl.head('main'));
     tl.stateAt(main[3]!.hex);
+    expect(tl.replayDistance(main[3]!.hex)).toBe(4); // a scattered seek keeps no copy
+    tl.stateAt(main[3]!.hex); // the same target again: scrubbing, keep a cursor
     for (let i = 4; i < 30; i++) {
       const at = main[i]!;
       expect(tl.replayDistance(at.hex)).toBe(at.depth % 32 === 0 ? 0 : 1);
@@ -118,6 +120,8 @@ describe('seek cursor and incremental verification', () => {
     for (const [field, bad] of tamper(victim)) {
       for (const via of ['cursor', 'checkpoint'] as const) {
         tl.stateAt(via === 'cursor' ? main[10]!.hex : main[4]!.hex);
+        if (via === 'cursor') tl.stateAt(main[10]!.hex);
+        expect(tl.replayDistance(victim.hex)).toBe(via === 'cursor' ? 1 : 4);
         commits.set(victim.hex, bad);
         for (const target of [victim, main[13]!]) {
           let err: unknown = null;
@@ -142,6 +146,8 @@ describe('seek cursor and incremental verification', () => {
     const tl = history(16, 30, [[3, 2, 2, 9]]);
     const main = tl.chain(tl.head('main'));
     tl.stateAt(main[1]!.hex);
+    tl.stateAt(main[1]!.hex);
+    expect(tl.replayDistance(main[12]!.hex)).toBe(11); // from the cursor
     let n = 0;
     expect(() =>
       tl.stateAt(main[12]!.hex, () => {
