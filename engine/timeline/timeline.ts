@@ -37,7 +37,7 @@ import { applyOps, WarpTickPatchV1 } from '../tickPatch';
 import { diffState } from '../diff';
 import { validatePortalInvariants, type WarpState } from '../warpState';
 import { TimelineError } from './errors';
-import { replayCommit, replayVerified, type ReplayEnv } from './replay';
+import { replayVerified, type ReplayEnv } from './replay';
 import { StateRootIndex } from '../stateRootIndex';
 import { opForSlot, parseSlotKey, slotKey, slotValueIn, slotValues, slotsWrittenBy, valueRepr, type SlotValue, type StateSlot } from './slots';
 import type { DirectEdit } from '../directEdit';
@@ -402,7 +402,7 @@ export class Timeline {
     for (let i = 0; i < chain.length; i++) {
       onCommit?.(i, chain.length);
       try {
-        replayCommit(state, chain[i]!, this.env, { rootIndex });
+        replayVerified(state, chain[i]!, this.env, rootIndex);
       } catch (e) {
         return { ok: false, count: i, firstBad: chain[i]!.hex, error: e instanceof Error ? e.message : String(e) };
       }
@@ -433,7 +433,7 @@ export class Timeline {
     const rootIndex = new StateRootIndex();
     let before = slotValueIn(state, slot);
     for (const c of chain) {
-      replayCommit(state, c, this.env, { rootIndex });
+      replayVerified(state, c, this.env, rootIndex);
       const after = slotValueIn(state, slot);
       if (valueRepr(after) === valueRepr(before)) continue;
       out.push({ commit: c.hex, depth: c.depth, by: this.writerOf(c, key), before, after });
