@@ -3,7 +3,8 @@
  * (bench/workloads/studio.ts reads them with `page.evaluate`). Cheap and bounded: a mark name
  * holds at most one entry (the latest), and measures are cleared every `MAX_MEASURES`.
  *
- * - `echo:ws-frame`   a WebSocket frame arrived (before JSON decoding; browser mode only)
+ * - `echo:ws-frame`   a message reached the page: its first piece from the transport worker
+ *                     (workerBridge.ts), or a WebSocket frame before decoding (wsBridge.ts)
  * - `echo:tick`       a tick event reached the controller (decoded)
  * - `echo:canvas-render`  cytoscape drew a frame
  * - `echo:delta-apply`    measure: tick event → end of the `cy.batch()` that applied its delta

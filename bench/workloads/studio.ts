@@ -9,7 +9,8 @@
  *    and 250 edges removed, 250 + 250 added = 1,000 graph changes per delta, drawn in "all" mode).
  *    Stepped one tick at a time; per delta: tick event → end of the `cy.batch()` that applied it
  *    (`echo:delta-apply`), → the task after the next frame (`echo:delta-paint`), and from the
- *    WebSocket frame's arrival (incl. JSON decoding).
+ *    message reaching the page (its first piece; the WebSocket frame is decoded in the transport
+ *    worker, renderer/bridge/workerBridge.ts).
  * b. First render: navigation start → the first cytoscape frame drawn after `data-nodes` on the
  *    graph canvas reached the expected count. Demo world (all root-instance nodes); the motion world
  *    at n = 2,500 (2,501 nodes + 2,500 edges = 5,001 elements), once as the user gets it by default
@@ -54,7 +55,7 @@ export function studioFigureIds(quick: boolean): Array<{ id: string; label: stri
   return [
     { id: 'studio.delta.apply', label: 'apply a 1,000-op tick delta' },
     { id: 'studio.delta.paint', label: '1,000-op delta, to its frame drawn' },
-    { id: 'studio.delta.decodeApply', label: '1,000-op delta, from the WebSocket frame (incl. JSON decoding)' },
+    { id: 'studio.delta.decodeApply', label: '1,000-op delta, from the message reaching the page' },
     { id: 'studio.first.demo', label: 'first render, demo world' },
     { id: 'studio.first.5k.default', label: 'first render, 5,001 elements, default view' },
     { id: 'studio.first.5k.all', label: 'first render, 5,001 elements, all drawn' },
@@ -182,7 +183,7 @@ async function measureDelta(r: JobResult, sz: Sizes): Promise<void> {
     const opsText = opsS.min === opsS.max ? `${opsS.min.toLocaleString('en-US')} ops` : `${opsS.min}–${opsS.max} ops`;
     fig(r, 'studio.delta.apply', `tick delta (${opsText}) → graph view, tick event → end of cy.batch()`, 'ms', summarize(apply));
     fig(r, 'studio.delta.paint', `tick delta (${opsText}) → its frame drawn (next rAF + task)`, 'ms', summarize(paint));
-    if (fromFrame.length) fig(r, 'studio.delta.decodeApply', `tick delta (${opsText}), WebSocket frame → end of cy.batch() (incl. JSON decode)`, 'ms', summarize(fromFrame));
+    if (fromFrame.length) fig(r, 'studio.delta.decodeApply', `tick delta (${opsText}), message reaches the page (decoded in the transport worker) → end of cy.batch()`, 'ms', summarize(fromFrame));
     r.notes.push(
       `Studio a: churn world (bench/worlds/churn.ts) n=${n}, replace=${replace}: ${apply.length} stepped ticks, each delta ${opsText} (removed nodes/edges fade); canvas path/mode: ${[...paths].join(', ')}.`,
     );

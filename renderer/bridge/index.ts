@@ -1,7 +1,9 @@
 /**
  * The renderer's one door to the engine host: `getBridge()` returns `window.echo` (the Electron
  * preload) when present, else a WebSocket bridge to the browser-mode server that served this page
- * (token from the page URL's `?token=`). Everything above it is the same code in both modes.
+ * (token from the page URL's `?token=`) — with the socket in a worker where workers exist, so
+ * decoding big frames never blocks the UI thread. Everything above it is the same code in both
+ * modes.
  *
  * Invariants: whichever transport, a failed request rejects with an `EchoRemoteError` carrying the
  * host's `code` (the preload's errors lose custom fields crossing contextBridge, so their
@@ -9,6 +11,7 @@
  */
 import { EchoRemoteError, type EchoBridge, type InvokeChannel, type Req, type Res } from '../../engine/contract/ipc';
 import { createWsBridge } from './wsBridge';
+import { createPortBridge, type ToWorker } from './workerBridge';
 
 export { createWsBridge, type WsBridge, type WebSocketLike } from './wsBridge';
 export { EchoRemoteError } from '../../engine/contract/ipc';
@@ -59,6 +62,32 @@ function deadBridge(error: EchoRemoteError): EchoBridge {
 
 let cached: EchoBridge | null = null;
 
+interface WorkerLike {
+  postMessage(message: unknown): void;
+  addEventListener(type: 'message', listener: (ev: { data: unknown }) => void): void;
+  addEventListener(type: 'error' | 'messageerror', listener: (ev: { message?: string }) => void): void;
+}
+
+/**
+ * The WebSocket bridge with its socket in a dedicated worker (workerBridge.ts): frames are decoded
+ * off the UI thread and big messages reach the page in parts. Null where there are no workers.
+ */
+function workerWsBridge(url: string, token: string): EchoBridge | null {
+  const Worker = (globalThis as { Worker?: new (u: URL, o: { type: 'module'; name?: string }) => WorkerLike }).Worker;
+  if (typeof Worker !== 'function') return null;
+  let worker: WorkerLike;
+  try {
+    worker = new Worker(new URL('./wsWorker.ts', import.meta.url), { type: 'module', name: 'echo-ws' });
+  } catch {
+    return null;
+  }
+  const bridge = createPortBridge(worker);
+  worker.addEventListener('error', (ev) => bridge.fail(ev.message ?? 'error'));
+  worker.addEventListener('messageerror', () => bridge.fail('a message could not be decoded'));
+  worker.postMessage({ kind: 'init', url, token } satisfies ToWorker);
+  return bridge;
+}
+
 /** What `getBridge` reads from the page (typed without DOM types, so Node tests can call it). */
 interface PageGlobals {
   echo?: EchoBridge;
@@ -74,7 +103,7 @@ export function getBridge(): EchoBridge {
   } else if (g.location) {
     const { url, token } = wsEndpointFor(g.location);
     cached = token
-      ? createWsBridge(url, token)
+      ? (workerWsBridge(url, token) ?? createWsBridge(url, token))
       : deadBridge(new EchoRemoteError('NoToken', 'this page has no ?token=: open the URL printed by `npm start` / `npm run browser`'));
   } else {
     cached = deadBridge(new EchoRemoteError('NoHost', 'no engine host: neither window.echo nor a page location'));

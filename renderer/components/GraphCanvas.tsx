@@ -44,10 +44,11 @@ function Breadcrumb() {
 
 function Legend() {
   const warp = useEcho((s) => s.ui.viewWarp ?? s.graph.rootWarp);
-  const nodes = useEcho((s) => s.graph.nodes);
+  // Counted again only when the shape or node types change (not on every tick: O(graph)).
+  const shape = useEcho((s) => s.graph.shapeVersion);
   const theme = useEcho((s) => s.ui.theme);
   const typeIndex = useEcho((s) => s.graph.typeIndex);
-  const entries = useMemo(() => legendEntries(nodesInWarp(nodes, warp)), [nodes, warp]);
+  const entries = useMemo(() => legendEntries(nodesInWarp(echoStore.getState().graph.nodes, warp)), [shape, warp]);
   return (
     <div className="legend" data-testid="legend">
       {entries.map((e) => (

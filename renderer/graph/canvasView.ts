@@ -73,6 +73,26 @@ type Ele = cytoscape.SingularElementReturnValue;
 /** A collection of elements (cytoscape accepts an array of elements; its types only admit definitions). */
 const collect = (cy: cytoscape.Core, els: readonly Ele[]) => cy.collection(els as unknown as cytoscape.CollectionArgument);
 
+/** Deltas received but not applied to the canvas yet (coalesced while a frame is pending). */
+interface Pending {
+  readonly nodes: Set<ElementKey>;
+  readonly edges: Set<ElementKey>;
+  structural: boolean;
+  ops: number;
+  count: number;
+  /** Tick event time of the first of them, and its message's arrival (renderer/perf.ts). */
+  readonly start: number;
+  readonly frameStart: number | null;
+}
+
+/** The latest mark `name` when it was set within the last second before `t` (this delta's), else `t`. */
+function recentMark(name: string, t: number): number | null {
+  const m = latestMark(name);
+  return m !== null && m <= t && t - m < 1000 ? m : null;
+}
+const latestTick = (t: number) => recentMark(PERF.tick, t) ?? t;
+const latestFrame = (t: number) => recentMark(PERF.frame, t);
+
 interface Ghost {
   readonly el: Ele;
   readonly group: 'nodes' | 'edges';
@@ -106,6 +126,11 @@ export class CanvasView {
   private drawnEdges: EchoState['graph']['edges'] = {};
   /** Tick-event start times of applied deltas still waiting for their frame to be drawn. */
   private paintPending: number[] = [];
+  /** Deltas waiting for the next frame, and whether an applied change still waits for its frame. */
+  private pending: Pending | null = null;
+  private framePending = false;
+  /** The last graph version whose change was collected. */
+  private seenVersion = -1;
   private disposed = false;
   /** Overlay classes are on some elements (so the next overlay pass must clear them). */
   private overlaid = true;
@@ -187,6 +212,7 @@ export class CanvasView {
       // Another world: its ids may reuse warp ids (the root warp), but nothing else carries over.
       this.worldKey = worldKey;
       this.positions.clear();
+      this.pending = null;
       this.dropGhosts();
       this.cy.elements().remove();
       this.shownWarp = null;
@@ -222,28 +248,58 @@ export class CanvasView {
       s.inspector.tickDetail !== prev.inspector.tickDetail ||
       s.inspector.tab !== prev.inspector.tab ||
       s.ui.search !== prev.ui.search;
+    // Every graph version passes here once (one store update each): collect its change.
+    if (s.graph.version !== this.seenVersion) {
+      this.seenVersion = s.graph.version;
+      const change = s.graph.change;
+      if (change?.kind === 'delta') this.accumulate(change);
+      else this.pending = null; // a snapshot supersedes deltas not drawn yet
+    }
     const graphChanged = s.graph.version !== this.lastVersion;
     if (!viewChanged && !overlayChanged && !graphChanged) return;
+    // Coalescing: while the last applied change waits for its frame, further deltas are merged and
+    // applied together once that frame is drawn — at most one canvas update per frame, whatever
+    // the tick rate, and elements that come and go in between never reach cytoscape.
+    if (this.framePending && this.pending && !viewChanged && !overlayChanged && prev !== null) return;
+    this.sync(s, viewChanged, prev === null || warp !== this.shownWarp);
+  }
 
+  /** Adds a delta to the changes not applied yet. */
+  private accumulate(d: DeltaChange): void {
+    const t = now();
+    const p = (this.pending ??= { nodes: new Set(), edges: new Set(), structural: false, ops: 0, count: 0, start: latestTick(t), frameStart: latestFrame(t) });
+    for (const k of d.upsertNodes) p.nodes.add(k);
+    for (const k of d.removeNodes) p.nodes.add(k);
+    for (const k of d.upsertEdges) p.edges.add(k);
+    for (const k of d.removeEdges) p.edges.add(k);
+    p.structural ||= d.structural;
+    p.ops += d.upsertNodes.length + d.removeNodes.length + d.upsertEdges.length + d.removeEdges.length;
+    p.count++;
+  }
+
+  /** Brings the canvas up to date with `s` (pending deltas included). */
+  private sync(s: EchoState, viewChanged: boolean, fit: boolean): void {
     const t0 = now();
+    const warp = viewedWarp(s);
     const overlay = this.overlayOf(s);
     const focus = this.focusOf(s, overlay);
     const focusKey = focus.join(',');
     const filtered = !!(s.ui.filterOnly && s.ui.search.trim());
-    const change = s.graph.change;
-    const delta = graphChanged && change?.kind === 'delta' ? change : null;
+    const graphChanged = s.graph.version !== this.lastVersion;
+    const acc = graphChanged ? this.pending : null;
+    this.pending = null;
     const sameView = !viewChanged && this.shownWarp === warp && !filtered && !this.lastFiltered;
     let path: 'incremental' | 'focus-refresh' | 'full' | 'none';
 
-    if (sameView && this.lastVisible.mode === 'focus' && focusKey === this.lastFocus && (!graphChanged || (delta && !delta.structural))) {
+    if (sameView && this.lastVisible.mode === 'focus' && focusKey === this.lastFocus && (!graphChanged || (acc && !acc.structural))) {
       // Focus mode, same shape, same focus: the visible set cannot have changed — refresh only
       // the elements on the canvas (no O(graph) work per tick).
-      if (delta) this.refreshShown(s);
-      path = delta ? 'focus-refresh' : 'none';
-    } else if (sameView && delta && this.lastVisible.mode === 'all' && (s.ui.showAll || this.totalAfter(delta, warp) <= s.ui.focusThreshold)) {
-      // All mode stays all mode: the delta is applied in place, O(delta) — no pass over the graph.
-      const total = this.totalAfter(delta, warp);
-      this.applyDelta(s, delta, warp);
+      if (graphChanged) this.refreshShown(s);
+      path = graphChanged ? 'focus-refresh' : 'none';
+    } else if (sameView && acc && this.lastVisible.mode === 'all' && (s.ui.showAll || this.totalAfter(s, acc, warp) <= s.ui.focusThreshold)) {
+      // All mode stays all mode: the changes are applied in place, O(changes) — no pass over the graph.
+      const total = this.totalAfter(s, acc, warp);
+      this.reconcile(s, acc, warp);
       this.lastVisible = { mode: 'all', total };
       path = 'incremental';
     } else {
@@ -253,7 +309,7 @@ export class CanvasView {
       const visible = visibleNodes(nodes, edges, { threshold: s.ui.focusThreshold, showAll: s.ui.showAll, hops: s.ui.hops, focus, ...(filter ? { filter } : {}) });
       path = 'none';
       if (graphChanged || viewChanged || visible.mode === 'focus' || this.lastVisible.mode !== visible.mode) {
-        this.syncAll(s, warp, nodes, edges, visible, prev === null || warp !== this.shownWarp);
+        this.syncAll(s, warp, nodes, edges, visible, fit);
         path = 'full';
       }
       this.lastVisible = { mode: visible.mode, total: visible.total };
@@ -266,28 +322,28 @@ export class CanvasView {
     this.drawnEdges = s.graph.edges;
     this.applyOverlay(s, overlay);
     this.report();
-    if (delta && path !== 'none') this.timeDelta(delta, path, t0);
+    if (path !== 'none') this.afterApply(acc, path, t0);
   }
 
-  /** User Timing of one applied delta (renderer/perf.ts): to the end of the batch, and to its frame. */
-  private timeDelta(d: DeltaChange, path: string, t0: number): void {
+  /**
+   * Times an applied change (renderer/perf.ts) — tick event → end of the batch, and → its frame —
+   * and holds further deltas back until that frame is drawn.
+   */
+  private afterApply(acc: Pending | null, path: string, t0: number): void {
     const end = now();
-    const tick = latestMark(PERF.tick);
-    // The tick mark belongs to this delta when it was set in this same task (before t0).
-    const start = tick !== null && tick <= t0 && t0 - tick < 1000 ? tick : t0;
-    const frame = latestMark(PERF.frame);
-    const ops = d.upsertNodes.length + d.removeNodes.length + d.upsertEdges.length + d.removeEdges.length;
-    measure(PERF.apply, start, end, { ops, path, mode: this.lastVisible.mode, frameStart: frame !== null && frame <= start && start - frame < 1000 ? frame : null });
+    if (acc) measure(PERF.apply, acc.start ?? t0, end, { ops: acc.ops, path, mode: this.lastVisible.mode, frameStart: acc.frameStart, coalesced: acc.count });
+    if (acc) this.paintPending.push(acc.start ?? t0);
     const nextFrame = raf();
-    if (!nextFrame) return;
-    this.paintPending.push(start);
-    if (this.paintPending.length > 1) return;
+    if (!nextFrame || this.framePending) return;
+    this.framePending = true;
     nextFrame(() => {
       // Runs after cytoscape's own frame callback (registered a frame earlier) drew the canvas;
       // the next task starts once the frame is done.
       setTimeout(() => {
         const t = now();
-        for (const s of this.paintPending.splice(0)) measure(PERF.paint, s, t);
+        for (const st of this.paintPending.splice(0)) measure(PERF.paint, st, t);
+        this.framePending = false;
+        if (this.pending && !this.disposed) this.sync(this.store.getState(), false, false);
       }, 0);
     });
   }
@@ -398,34 +454,37 @@ export class CanvasView {
   }
 
   /**
-   * One tick's delta, applied in place (all-elements mode, no filter); removals fade. Collection
-   * operations and one `cy.add` for everything new: per-element calls cost several times more.
+   * Accumulated changes applied in place (all-elements mode, no filter): every touched key is
+   * reconciled with the store — gone ones fade, new ones are added, changed ones updated.
+   * Collection operations and one `cy.add` for everything new: per-element calls cost several
+   * times more.
    */
-  private applyDelta(s: EchoState, change: DeltaChange, warp: string): void {
+  private reconcile(s: EchoState, acc: Pending, warp: string): void {
     const cy = this.cy;
-    const inWarp = (k: string) => k.startsWith(warp + '/');
+    const p = warp + '/';
     const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    const upsertNodes = change.upsertNodes.filter(inWarp).sort(byId);
-    const upsertEdges = change.upsertEdges.filter(inWarp).sort(byId);
+    const nodeKeys = Array.from(acc.nodes).filter((k) => k.startsWith(p)).sort(byId);
+    const edgeKeys = Array.from(acc.edges).filter((k) => k.startsWith(p)).sort(byId);
+    const upsertNodes = nodeKeys.filter((k) => s.graph.nodes[k]);
+    const upsertEdges = edgeKeys.filter((k) => s.graph.edges[k]);
+    const removed = [...edgeKeys.filter((k) => !s.graph.edges[k]), ...nodeKeys.filter((k) => !s.graph.nodes[k])].filter((k) => this.isLive(k));
     const newNodes = upsertNodes.filter((k) => !this.isLive(k));
     if (newNodes.length) {
-      // A node new to the canvas can only be linked by edges of this same delta.
+      // A node new to the canvas can only be linked by edges changed along with it.
       const links: { source: string; target: string }[] = [];
       for (const k of upsertEdges) {
-        const e = s.graph.edges[k];
-        if (e) links.push({ source: elementKey(e.warp, e.from), target: elementKey(e.warp, e.to) });
+        const e = s.graph.edges[k]!;
+        links.push({ source: elementKey(e.warp, e.from), target: elementKey(e.warp, e.to) });
       }
       placeNew(this.positionsFor(warp), newNodes, links);
     }
-    const removed = [...change.removeEdges, ...change.removeNodes].filter((k) => this.isLive(k));
     cy.batch(() => {
       this.fade(removed);
       const adding = new Set<string>();
       const add: cytoscape.ElementDefinition[] = [];
       const drop: string[] = [];
       for (const k of upsertNodes) {
-        const n = s.graph.nodes[k];
-        if (!n) continue;
+        const n = s.graph.nodes[k]!;
         if (this.ghosts.has(k)) drop.push(k);
         else {
           const el = cy.getElementById(k);
@@ -438,8 +497,7 @@ export class CanvasView {
         add.push({ group: 'nodes', data: this.nodeData(n), position: { ...(this.positionsFor(warp).get(k) ?? { x: 0, y: 0 }) }, classes: this.nodeClasses(n) });
       }
       for (const k of upsertEdges) {
-        const e = s.graph.edges[k];
-        if (!e) continue;
+        const e = s.graph.edges[k]!;
         if (this.ghosts.has(k)) drop.push(k);
         else {
           const el = cy.getElementById(k);
@@ -461,14 +519,12 @@ export class CanvasView {
     });
   }
 
-  /** Elements of `warp` after `d`: the last total, plus what the delta adds, minus what it removes. */
-  private totalAfter(d: DeltaChange, warp: string): number {
+  /** Elements of `warp` after the accumulated changes: the last total, plus keys new to it, minus keys gone. */
+  private totalAfter(s: EchoState, acc: Pending, warp: string): number {
     const p = warp + '/';
     let t = this.lastVisible.total;
-    for (const k of d.upsertNodes) if (k.startsWith(p) && !(k in this.drawnNodes)) t++;
-    for (const k of d.upsertEdges) if (k.startsWith(p) && !(k in this.drawnEdges)) t++;
-    for (const k of d.removeNodes) if (k.startsWith(p)) t--;
-    for (const k of d.removeEdges) if (k.startsWith(p)) t--;
+    for (const k of acc.nodes) if (k.startsWith(p)) t += (k in s.graph.nodes ? 1 : 0) - (k in this.drawnNodes ? 1 : 0);
+    for (const k of acc.edges) if (k.startsWith(p)) t += (k in s.graph.edges ? 1 : 0) - (k in this.drawnEdges ? 1 : 0);
     return t;
   }
 

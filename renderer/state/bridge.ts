@@ -16,9 +16,10 @@
  * - Edits and intents are committed by the host as the next tick: the graph follows through the
  *   normal tick stream; nothing is patched locally.
  */
-import type { EchoBridge, EditDto, EditResultDto, Hex, IngestResultDto, InvokeChannel, Req, Res, TickEventDto, TimelineDto } from '../../engine/contract/index';
+import type { EchoBridge, EditDto, EditResultDto, GraphSnapshotDto, Hex, IngestResultDto, InvokeChannel, Req, Res, TickEventDto, TimelineDto } from '../../engine/contract/index';
 import type { EchoStore } from './store';
-import { markLatest, PERF } from '../perf';
+import { markLatest, now, PERF } from '../perf';
+import { applyDelta, type AppliedDelta } from './deltaRecords';
 import { branchHead, branchChain, nextForkName, parentOf } from './selectors';
 
 export interface EchoController {
@@ -59,14 +60,21 @@ export interface EchoController {
   dispose(): void;
 }
 
+/** Tick deltas with at least this many element changes are prepared in slices before they apply. */
+export const BIG_DELTA = 5000;
+/** Longest slice of that preparation before the UI thread gets a turn (ms). */
+const SLICE_MS = 8;
+
 function errorOf(e: unknown): { code: string; message: string } {
   const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'Error';
   const message = e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
   return { code, message };
 }
 
-/** Wires `bridge` events into `store` and returns the commands the UI uses. */
-export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoController {
+/** Wires `bridge` events into `store` and returns the commands the UI uses (`opts`: tests). */
+export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { readonly bigDelta?: number; readonly sliceMs?: number } = {}): EchoController {
+  const bigDelta = opts.bigDelta ?? BIG_DELTA;
+  const sliceMs = opts.sliceMs ?? SLICE_MS;
   const s = () => store.getState();
   /** Commands that change the timeline and re-anchor the view themselves. */
   let moving = 0;
@@ -113,6 +121,12 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
     return !dto || commit === branchHead(dto);
   };
 
+  /** Tick events that arrived before this are covered by the snapshot (see `onTick`). */
+  function applySnapshot(snap: GraphSnapshotDto): void {
+    s().graph.applySnapshot(snap, isLiveCommit(snap.commit));
+    snapshotAt = arrivals;
+  }
+
   /** Fetches the viewed commit's whole graph and re-anchors the delta chain on it. */
   async function resyncOnce(): Promise<void> {
     s().graph.beginResync();
@@ -121,7 +135,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
       s().graph.endResync();
       return;
     }
-    s().graph.applySnapshot(snap, isLiveCommit(snap.commit));
+    applySnapshot(snap);
     afterViewMoved();
   }
 
@@ -167,12 +181,64 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
 
   // ----------------------------------------------------------- events in
 
+  // Tick events are handled in arrival order. A small delta is applied at once; a big one (a
+  // 100k-entity tick) is first prepared in slices of a few ms (deltaRecords.ts) so the UI thread
+  // keeps drawing frames, and the events behind it wait their turn. An event that arrived before
+  // the last snapshot was applied is covered by that snapshot and only advances the sequence.
   let detailTimer: ReturnType<typeof setTimeout> | null = null;
+  const tickQueue: Array<{ e: TickEventDto; arrival: number }> = [];
+  let pumping = false;
+  let disposed = false;
+  let arrivals = 0;
+  let snapshotAt = 0;
+  const deltaSize = (e: TickEventDto) => e.delta.upsertNodes.length + e.delta.removeNodes.length + e.delta.upsertEdges.length + e.delta.removeEdges.length;
+
   const onTick = (e: TickEventDto) => {
+    const arrival = arrivals++;
+    if (!pumping && tickQueue.length === 0 && deltaSize(e) < bigDelta) return handleTick(e, arrival);
+    tickQueue.push({ e, arrival });
+    if (!pumping) void pumpTicks();
+  };
+
+  async function pumpTicks(): Promise<void> {
+    pumping = true;
+    try {
+      while (tickQueue.length && !disposed) {
+        const { e, arrival } = tickQueue.shift()!;
+        const g = s().graph;
+        // Prepare only what will be applied (see graphSlice.receiveTick); it is re-checked there.
+        const applies = arrival >= snapshotAt && !g.resyncing && g.sync.ok && e.delta.fromCommit === g.commit && deltaSize(e) >= bigDelta;
+        const prepared = applies ? await prepareSliced(e) : undefined;
+        if (!disposed) handleTick(e, arrival, prepared);
+      }
+    } finally {
+      pumping = false;
+    }
+  }
+
+  async function prepareSliced(e: TickEventDto): Promise<AppliedDelta> {
+    const g = s().graph;
+    const run = applyDelta(g.nodes, g.edges, g.typeIndex, e.delta, true);
+    let t = now();
+    for (;;) {
+      const r = run.next();
+      if (r.done) return r.value;
+      if (now() - t > sliceMs) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        t = now();
+      }
+    }
+  }
+
+  const handleTick = (e: TickEventDto, arrival: number, prepared?: AppliedDelta) => {
     markLatest(PERF.tick);
     const st = s();
     st.timeline.applySummary(e.summary);
-    const outcome = st.graph.receiveTick(e);
+    if (arrival < snapshotAt) {
+      st.graph.coverTick(e.seq);
+      return;
+    }
+    const outcome = st.graph.receiveTick(e, prepared);
     if (outcome === 'resync') void resync();
     if (outcome === 'desync') {
       const err = s().graph.sync.error;
@@ -282,7 +348,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
         s().graph.endResync();
         return;
       }
-      s().graph.applySnapshot(snap, isLiveCommit(snap.commit));
+      applySnapshot(snap);
       afterViewMoved();
       return snap;
     });
@@ -511,6 +577,8 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge): EchoControl
     },
 
     dispose() {
+      disposed = true;
+      tickQueue.length = 0;
       for (const off of offs) off();
       if (detailTimer) clearTimeout(detailTimer);
     },

@@ -24,6 +24,7 @@ import type {
   VerifyDto,
   WorldDto,
 } from '../../engine/contract/index';
+import type { AppliedDelta } from './deltaRecords';
 
 /** Store key of a node or edge: ids are per warp instance, so the warp is part of the key. */
 export type ElementKey = string;
@@ -80,10 +81,15 @@ export interface GraphSlice {
     /** A snapshot request is in flight: tick deltas are covered by it and ignored. */
     readonly resyncing: boolean;
     readonly version: number;
+    /** Bumped by snapshots and by deltas that change the shape or node types (legend counts). */
+    readonly shapeVersion: number;
     readonly change: GraphChange | null;
     readonly sync: SyncState;
     applySnapshot(s: GraphSnapshotDto, live: boolean): void;
-    receiveTick(e: TickEventDto): TickOutcome;
+    /** `prepared`: the delta's records computed in slices beforehand (used if still current). */
+    receiveTick(e: TickEventDto, prepared?: AppliedDelta): TickOutcome;
+    /** A tick event already covered by a later snapshot: only its sequence number is recorded. */
+    coverTick(seq: number): void;
     beginResync(): void;
     endResync(): void;
     resetSync(): void;

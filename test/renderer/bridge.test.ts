@@ -199,3 +199,45 @@ describe('controller over the engine host', () => {
     expect(d.chains).toHaveLength(3);
   });
 });
+
+describe('controller: big tick deltas are prepared in slices', () => {
+  /** Every delta counts as big here (bigDelta 1, a yield at every slice point). */
+  async function setupSliced(): Promise<{ store: EchoStore; bridge: FakeBridge; c: EchoController }> {
+    const store = createEchoStore();
+    const bridge = await fakeBridge('demo');
+    const c = connectBridge(store, bridge, { bigDelta: 1, sliceMs: 0 });
+    live.push({ bridge, controller: c });
+    await c.init();
+    return { store, bridge, c };
+  }
+
+  it('applies them later, in order, and ends exactly at the host snapshot', async () => {
+    const { store, bridge, c } = await setupSliced();
+    await c.step(3);
+    // Prepared asynchronously: not applied within the step's own task.
+    expect(store.getState().graph.tick).toBeLessThan(3);
+    await settle(200);
+    expect(store.getState().graph.tick).toBe(3);
+    expect(store.getState().graph.sync).toMatchObject({ ok: true, deltasApplied: 3 });
+    sameAsSnapshot(store, await bridge.invoke('echo:graph.snapshot', {}));
+    expect(store.getState().ui.toasts.filter((t) => t.code === 'Desync')).toEqual([]);
+  });
+
+  it('events still being prepared when a snapshot lands are covered by it (no false desync)', async () => {
+    const { store, bridge, c } = await setupSliced();
+    await c.step(2);
+    await c.resync();
+    await settle(200);
+    const g = store.getState().graph;
+    expect(g.sync.ok).toBe(true);
+    expect(g.tick).toBe(2);
+    expect(store.getState().ui.toasts.filter((t) => t.code === 'Desync')).toEqual([]);
+    sameAsSnapshot(store, await bridge.invoke('echo:graph.snapshot', {}));
+    // And the chain continues from there.
+    await c.step(1);
+    await settle(200);
+    expect(store.getState().graph.tick).toBe(3);
+    expect(store.getState().graph.sync.ok).toBe(true);
+  });
+});
+

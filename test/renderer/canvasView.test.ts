@@ -149,3 +149,40 @@ describe('CanvasView: focus mode', () => {
     expect(data()['nodes']).toBe('100');
   });
 });
+
+describe('CanvasView: coalescing', () => {
+  it('while an applied change waits for its frame, further deltas are merged and applied once the frame is drawn', async () => {
+    const frames: Array<(t: number) => void> = [];
+    const g = globalThis as { requestAnimationFrame?: (cb: (t: number) => void) => number };
+    g.requestAnimationFrame = (cb) => frames.push(cb);
+    try {
+      const { store, cy, data } = setup(10);
+      // The snapshot's sync asked for a frame: the canvas now waits for it.
+      expect(frames.length).toBe(1);
+      store.getState().graph.receiveTick(tick(store, { upNodes: [node(id(11))], upEdges: [edge(id(10_010), id(0), id(11))] }));
+      // Added and removed again before the frame: never reaches cytoscape.
+      store.getState().graph.receiveTick(tick(store, { upNodes: [node(id(12))], upEdges: [edge(id(10_011), id(0), id(12))] }));
+      store.getState().graph.receiveTick(tick(store, { rmNodes: [id(12)], rmEdges: [id(10_011)] }));
+      expect(data()['nodes']).toBe('11');
+      expect(cy.getElementById(k(id(11))).empty()).toBe(true);
+      // The frame is drawn: the three deltas are applied together.
+      frames.shift()!(0);
+      await sleep(5);
+      expect(data()['nodes']).toBe('12');
+      expect(data()['edges']).toBe('11');
+      expect(cy.getElementById(k(id(11))).nonempty()).toBe(true);
+      expect(cy.getElementById(k(id(12))).empty()).toBe(true);
+      expect(data()['fading']).toBe('0');
+      const m = performance.getEntriesByName('echo:delta-apply', 'measure').at(-1) as unknown as { detail: { coalesced: number; ops: number; path: string } };
+      expect(m.detail).toMatchObject({ coalesced: 3, ops: 6, path: 'incremental' });
+      // A snapshot is never held back.
+      expect(frames.length).toBe(1);
+      const again = star(2);
+      store.getState().graph.applySnapshot(snapshot(c(998), again.nodes, again.edges, 9), true);
+      expect(data()['nodes']).toBe('3');
+    } finally {
+      delete g.requestAnimationFrame;
+    }
+  });
+});
+

@@ -8,13 +8,17 @@
  *   was scrubbed back (not live), a request to resync to the head, which is how the host behaves.
  * - While a snapshot request is in flight (`resyncing`), deltas are covered by it and ignored; the
  *   sequence numbers are still tracked.
- * - `change` names what the last update touched, so the canvas can apply it imperatively.
+ * - `change` names what the last update touched, so the canvas can apply it imperatively;
+ *   `shapeVersion` moves only when the shape or the node types changed (what the legend counts).
+ * - A big delta may arrive with its records prepared in slices (deltaRecords.ts, by the controller);
+ *   they are used only when computed from the current records, else the delta is applied here.
  */
 import type { StateCreator } from 'zustand/vanilla';
 import type { EdgeDto, NodeDto } from '../../../engine/contract/index';
 import type { EchoState, GraphSlice, SyncState } from '../types';
 import { elementKey } from '../keys';
 import { assignTypeIndex } from '../selectors';
+import { applyDelta, runToEnd } from '../deltaRecords';
 
 const FRESH_SYNC: SyncState = { seq: null, ok: true, error: null, deltasApplied: 0 };
 
@@ -33,6 +37,7 @@ export const createGraphSlice: StateCreator<EchoState, [], [], GraphSlice> = (se
     live: true,
     resyncing: false,
     version: 0,
+    shapeVersion: 0,
     change: null,
     sync: FRESH_SYNC,
 
@@ -58,6 +63,7 @@ export const createGraphSlice: StateCreator<EchoState, [], [], GraphSlice> = (se
             live,
             resyncing: false,
             version: st.graph.version + 1,
+            shapeVersion: st.graph.shapeVersion + 1,
             change: { kind: 'reset' },
             // A snapshot re-anchors the chain; the sequence keeps counting.
             sync: { seq: st.graph.sync.seq, ok: true, error: null, deltasApplied: 0 },
@@ -65,7 +71,7 @@ export const createGraphSlice: StateCreator<EchoState, [], [], GraphSlice> = (se
         };
       }),
 
-    receiveTick: (e) => {
+    receiveTick: (e, prepared) => {
       const g = get().graph;
       const prevSeq = g.sync.seq;
       const seqOk = prevSeq === null || e.seq === prevSeq + 1;
@@ -93,62 +99,28 @@ export const createGraphSlice: StateCreator<EchoState, [], [], GraphSlice> = (se
         set((st) => ({ graph: { ...st.graph, sync: { ...st.graph.sync, seq: e.seq } } }));
         return 'desync';
       }
-      set((st) => {
-        const d = e.delta;
-        // Copy a record only when the delta touches it: a 100k-element spread costs ~0.1 s.
-        const nodes = d.upsertNodes.length || d.removeNodes.length ? { ...st.graph.nodes } : st.graph.nodes;
-        const edges = d.upsertEdges.length || d.removeEdges.length ? { ...st.graph.edges } : st.graph.edges;
-        const upsertNodes: string[] = [];
-        const removeNodes: string[] = [];
-        const upsertEdges: string[] = [];
-        const removeEdges: string[] = [];
-        let structural = false;
-        for (const r of d.removeEdges) {
-          const k = elementKey(r.warp, r.id);
-          if (k in edges) {
-            delete (edges as Record<string, EdgeDto>)[k];
-            removeEdges.push(k);
-          }
-        }
-        for (const r of d.removeNodes) {
-          const k = elementKey(r.warp, r.id);
-          if (k in nodes) {
-            delete (nodes as Record<string, NodeDto>)[k];
-            removeNodes.push(k);
-          }
-        }
-        if (removeEdges.length || removeNodes.length) structural = true;
-        for (const n of d.upsertNodes) {
-          const k = elementKey(n.warp, n.id);
-          if (!structural && !(k in nodes)) structural = true;
-          (nodes as Record<string, NodeDto>)[k] = n;
-          upsertNodes.push(k);
-        }
-        for (const x of d.upsertEdges) {
-          const k = elementKey(x.warp, x.id);
-          const old = edges[k];
-          if (!structural && (!old || old.from !== x.from || old.to !== x.to)) structural = true;
-          (edges as Record<string, EdgeDto>)[k] = x;
-          upsertEdges.push(k);
-        }
-        return {
-          graph: {
-            ...st.graph,
-            nodes,
-            edges,
-            typeIndex: assignTypeIndex(st.graph.typeIndex, d.upsertNodes.map((n) => n.type)),
-            commit: d.toCommit,
-            tick: e.summary.tick,
-            branch: e.summary.branch,
-            instances: d.instances.length > 0 ? d.instances : st.graph.instances,
-            version: st.graph.version + 1,
-            change: { kind: 'delta', upsertNodes, removeNodes, upsertEdges, removeEdges, structural },
-            sync: { seq: e.seq, ok: true, error: null, deltasApplied: st.graph.sync.deltasApplied + 1 },
-          },
-        };
-      });
+      // A result prepared in slices by the controller is used when it was computed on these records.
+      const r = prepared && prepared.delta === e.delta && prepared.baseNodes === g.nodes && prepared.baseEdges === g.edges ? prepared : runToEnd(applyDelta(g.nodes, g.edges, g.typeIndex, e.delta));
+      set((st) => ({
+        graph: {
+          ...st.graph,
+          nodes: r.nodes,
+          edges: r.edges,
+          typeIndex: r.typeIndex,
+          commit: e.delta.toCommit,
+          tick: e.summary.tick,
+          branch: e.summary.branch,
+          instances: e.delta.instances.length > 0 ? e.delta.instances : st.graph.instances,
+          version: st.graph.version + 1,
+          shapeVersion: r.shapeChanged ? st.graph.shapeVersion + 1 : st.graph.shapeVersion,
+          change: r.change,
+          sync: { seq: e.seq, ok: true, error: null, deltasApplied: st.graph.sync.deltasApplied + 1 },
+        },
+      }));
       return 'applied';
     },
+
+    coverTick: (seq) => set((st) => ({ graph: { ...st.graph, sync: { ...st.graph.sync, seq } } })),
 
     beginResync: () => set((st) => ({ graph: { ...st.graph, resyncing: true } })),
     endResync: () => set((st) => ({ graph: { ...st.graph, resyncing: false } })),
