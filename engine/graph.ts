@@ -35,16 +35,17 @@ export class StoreJournal {
 /** @public */
 export class GraphStore {
   warpId: WarpId;
-  private readonly nodes = new OrderedMap<NodeRecord>();
-  private readonly edgesFromMap = new OrderedMap<EdgeRecord[]>();
-  private readonly edgesTo = new Map<IdHex, IdHex[]>();
-  private readonly nodeAtt = new OrderedMap<AttachmentValue>();
-  private readonly edgeAtt = new OrderedMap<AttachmentValue>();
+  // Not readonly only so that `clone` can install copies; nothing else reassigns them.
+  private nodes = new OrderedMap<NodeRecord>();
+  private edgesFromMap = new OrderedMap<EdgeRecord[]>();
+  private edgesTo = new Map<IdHex, IdHex[]>();
+  private nodeAtt = new OrderedMap<AttachmentValue>();
+  private edgeAtt = new OrderedMap<AttachmentValue>();
   /** edge id → the edge record (from, to, ty); doubles as warp-core's edge_index/edge_to_index. */
-  private readonly edgeIndex = new OrderedMap<EdgeRecord>();
+  private edgeIndex = new OrderedMap<EdgeRecord>();
   /** Ids (hex) of nodes / edges whose attachment is a `Descend` (portal bookkeeping in O(#portals)). */
-  private readonly descendNodes = new Set<IdHex>();
-  private readonly descendEdges = new Set<IdHex>();
+  private descendNodes = new Set<IdHex>();
+  private descendEdges = new Set<IdHex>();
   private journal: StoreJournal | null = null;
   /** Mutations made while no journal was attached (a cached state root must then rebuild). */
   private untracked = 0;
@@ -355,13 +356,18 @@ export class GraphStore {
 
   /** A deep copy of the skeleton (records and payload bytes are immutable and shared). */
   clone(): GraphStore {
+    // Whole-map copies with the sorted key lists reused (no re-insertion, no re-sort); buckets are
+    // the only mutable values and are copied.
     const c = new GraphStore(this.warpId);
-    for (const [k, v] of this.nodes.sortedEntries()) c.nodes.set(k, v);
-    for (const [k, v] of this.nodeAtt.sortedEntries()) c.writeNodeAtt(k, v);
-    for (const [k, v] of this.edgeAtt.sortedEntries()) c.writeEdgeAtt(k, v);
-    for (const [k, v] of this.edgeIndex.sortedEntries()) c.edgeIndex.set(k, v);
-    for (const [k, v] of this.edgesFromMap.sortedEntries()) c.edgesFromMap.set(k, v.slice());
+    c.nodes = this.nodes.clone();
+    c.nodeAtt = this.nodeAtt.clone();
+    c.edgeAtt = this.edgeAtt.clone();
+    c.edgeIndex = this.edgeIndex.clone();
+    c.edgesFromMap = this.edgesFromMap.clone((b) => b.slice());
+    c.edgesTo = new Map<IdHex, IdHex[]>();
     for (const [k, v] of this.edgesTo) c.edgesTo.set(k, v.slice());
+    c.descendNodes = new Set(this.descendNodes);
+    c.descendEdges = new Set(this.descendEdges);
     return c;
   }
 }

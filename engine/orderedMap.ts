@@ -10,7 +10,7 @@
  * - Insertion order of the underlying `Map` never leaks: every ordered read goes through `sortedKeys()`.
  */
 export class OrderedMap<V> {
-  private readonly map = new Map<string, V>();
+  private map = new Map<string, V>();
   private sorted: string[] = [];
   private added: string[] = [];
   private removed = 0;
@@ -72,11 +72,12 @@ export class OrderedMap<V> {
     for (const k of this.sortedKeys()) yield [k, this.map.get(k) as V];
   }
 
-  /** A shallow copy (values shared). */
-  clone(): OrderedMap<V> {
+  /** A shallow copy (values shared, or transformed by `copy`); the sorted key list is reused. */
+  clone(copy?: (v: V) => V): OrderedMap<V> {
     const c = new OrderedMap<V>();
-    for (const k of this.sortedKeys()) c.map.set(k, this.map.get(k) as V);
-    c.sorted = this.sorted.slice();
+    c.sorted = this.sortedKeys().slice();
+    if (!copy) c.map = new Map(this.map);
+    else for (const [k, v] of this.map) c.map.set(k, copy(v));
     return c;
   }
 }

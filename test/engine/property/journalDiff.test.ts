@@ -135,4 +135,56 @@ describe('journal diff and rollback (naive twin)', () => {
     expect(seen.nonEmptyDiffs).toBeGreaterThan(50);
     expect(seen.portals).toBeGreaterThan(0);
   });
+
+  it('clone is an exact, independent copy (records, bucket order, descends, sorted views)', () => {
+    // Ops one at a time (a failing op is skipped), on a state where every node exists, so most ops
+    // take effect and buckets hold several edges.
+    const applyEach = (st: WarpState, ops: readonly WarpOp[]): void => {
+      for (const op of ops) {
+        try {
+          applyOps(st, [op]);
+        } catch {
+          // invalid here (missing owner, …): skipped
+        }
+      }
+    };
+    const seen = { multiEdgeBuckets: 0, descends: 0 };
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 30 }), fc.array(opArb, { minLength: 1, maxLength: 10 }), (ops, later) => {
+        const state = freshState();
+        applyEach(state, N.map((local) => ({ op: 'UpsertNode', node: { warp: ROOT_WARP, local }, record: { ty: T[0]! } }) as WarpOp));
+        applyEach(state, E.slice(0, 3).map((id, i) => ({ op: 'UpsertEdge', warp: ROOT_WARP, record: { id, from: N[0]!, to: N[i + 1]!, ty: T[1]! } }) as WarpOp));
+        applyEach(state, ops);
+        const root = state.stores.get(toHex(ROOT_WARP))!;
+        if (N.some((n) => root.edgesFrom(n).length > 1)) seen.multiEdgeBuckets++;
+        if (Array.from(root.descendingAttachments()).length > 0) seen.descends++;
+        const c = state.clone();
+        const fp = fingerprint(state);
+        expect(fingerprint(c)).toBe(fp);
+        for (const [k, st] of state.stores.sortedEntries()) {
+          const cs = c.stores.get(k)!;
+          expect(cs.nodeIdsSorted()).toEqual(st.nodeIdsSorted());
+          expect(cs.edgeIdsSorted()).toEqual(st.edgeIdsSorted());
+          expect(Array.from(cs.descendingAttachments()).map(([o, w]) => o.owner + toHex(o.local) + toHex(w))).toEqual(
+            Array.from(st.descendingAttachments()).map(([o, w]) => o.owner + toHex(o.local) + toHex(w)),
+          );
+        }
+        // Writes to the clone never reach the original, and vice versa (portal bookkeeping included).
+        const full = (st: WarpState): string =>
+          fingerprint(st) +
+          Array.from(st.stores.sortedEntries())
+            .map(([k, g]) => k + ':' + Array.from(g.descendingAttachments()).map(([o, w]) => o.owner + toHex(o.local) + toHex(w)).join(','))
+            .join(';');
+        const before = full(state);
+        applyEach(c, later);
+        expect(full(state)).toBe(before);
+        const cfp = full(c);
+        applyEach(state, later.slice().reverse());
+        expect(full(c)).toBe(cfp);
+      }),
+      prop(200),
+    );
+    expect(seen.multiEdgeBuckets).toBeGreaterThan(100);
+    expect(seen.descends, JSON.stringify(seen)).toBeGreaterThan(5);
+  });
 });
