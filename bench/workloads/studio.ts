@@ -73,10 +73,12 @@ function fig(r: JobResult, id: string, label: string, unit: Unit, stats: Stats):
 
 // ------------------------------------------------------------------ set-up
 
+/** Newest source file (what the build reads: .ts, .tsx, .css, .html) under `dir`. */
 function newestMtime(dir: string): { file: string; mtime: number } {
   let best = { file: '', mtime: 0 };
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
+    if (!e.isDirectory() && !/\.(tsx?|css|html)$/.test(e.name)) continue;
     const m = e.isDirectory() ? newestMtime(p) : { file: p, mtime: statSync(p).mtimeMs };
     if (m.mtime > best.mtime) best = m;
   }
@@ -92,7 +94,7 @@ export function ensureRendererBuilt(): string {
   if (!existsSync(index)) reason = 'out/renderer/index.html is missing';
   else if (statSync(index).mtimeMs < newest.mtime) reason = `out/renderer is older than ${path.relative(REPO, newest.file)}`;
   if (!reason) {
-    const msg = 'renderer build in out/renderer is up to date (newer than renderer/, engine/contract/ and electron.vite.config.ts); not rebuilt';
+    const msg = 'renderer build in out/renderer is up to date (newer than the sources in renderer/, engine/contract/ and electron.vite.config.ts); not rebuilt';
     log(`studio: ${msg}`);
     return msg;
   }
