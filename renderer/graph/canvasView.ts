@@ -43,6 +43,7 @@ import {
 } from '../state/selectors';
 import { latestMark, markLatest, measure, now, PERF } from '../perf';
 import { canvasStyle, FADE_MS } from './canvasStyle';
+import { installFastParallelEdges } from './cyParallelEdges';
 
 export { FADE_MS };
 import { layoutWhole, placeNew, type Pos } from './layout';
@@ -63,6 +64,7 @@ export interface CanvasInfo {
 }
 
 const OVERLAY_CLASSES = 'sel fp-read fp-write fp-blocker fp-scope match dim';
+const OVERLAY_LIST = OVERLAY_CLASSES.split(' ');
 
 /** Most ghosts (fading removed elements) kept at once; a fast tick stream never piles them up. */
 export const MAX_GHOSTS = 600;
@@ -144,6 +146,7 @@ export class CanvasView {
   ) {
     this.theme = store.getState().ui.theme;
     this.worldKey = CanvasView.worldKeyOf(store.getState());
+    installFastParallelEdges(cy);
     cy.style(canvasStyle(this.theme));
     cy.on('tap', 'node', (ev) => {
       if (this.ghosts.has(ev.target.id())) return;
@@ -290,15 +293,16 @@ export class CanvasView {
     this.pending = null;
     const sameView = !viewChanged && this.shownWarp === warp && !filtered && !this.lastFiltered;
     let path: 'incremental' | 'focus-refresh' | 'full' | 'none';
+    let total: number | undefined;
 
     if (sameView && this.lastVisible.mode === 'focus' && focusKey === this.lastFocus && (!graphChanged || (acc && !acc.structural))) {
       // Focus mode, same shape, same focus: the visible set cannot have changed — refresh only
       // the elements on the canvas (no O(graph) work per tick).
       if (graphChanged) this.refreshShown(s);
       path = graphChanged ? 'focus-refresh' : 'none';
-    } else if (sameView && acc && this.lastVisible.mode === 'all' && (s.ui.showAll || this.totalAfter(s, acc, warp) <= s.ui.focusThreshold)) {
+    } else if (sameView && acc && this.lastVisible.mode === 'all' && (s.ui.showAll || (total = this.totalAfter(s, acc, warp)) <= s.ui.focusThreshold)) {
       // All mode stays all mode: the changes are applied in place, O(changes) — no pass over the graph.
-      const total = this.totalAfter(s, acc, warp);
+      total ??= this.totalAfter(s, acc, warp);
       this.reconcile(s, acc, warp);
       this.lastVisible = { mode: 'all', total };
       path = 'incremental';
@@ -486,12 +490,9 @@ export class CanvasView {
       for (const k of upsertNodes) {
         const n = s.graph.nodes[k]!;
         if (this.ghosts.has(k)) drop.push(k);
-        else {
-          const el = cy.getElementById(k);
-          if (el.nonempty()) {
-            this.updateNode(el, n);
-            continue;
-          }
+        else if (cy.hasElementWithId(k)) {
+          this.updateNode(cy.getElementById(k), n);
+          continue;
         }
         adding.add(k);
         add.push({ group: 'nodes', data: this.nodeData(n), position: { ...(this.positionsFor(warp).get(k) ?? { x: 0, y: 0 }) }, classes: this.nodeClasses(n) });
@@ -499,15 +500,13 @@ export class CanvasView {
       for (const k of upsertEdges) {
         const e = s.graph.edges[k]!;
         if (this.ghosts.has(k)) drop.push(k);
-        else {
+        else if (cy.hasElementWithId(k)) {
           const el = cy.getElementById(k);
-          if (el.nonempty()) {
-            if (el.data('source') === elementKey(e.warp, e.from) && el.data('target') === elementKey(e.warp, e.to)) {
-              if (el.data('type') !== e.type) el.data(this.edgeData(e));
-              continue;
-            }
-            drop.push(k);
+          if (el.data('source') === elementKey(e.warp, e.from) && el.data('target') === elementKey(e.warp, e.to)) {
+            if (el.data('type') !== e.type) el.data(this.edgeData(e));
+            continue;
           }
+          drop.push(k);
         }
         const from = elementKey(e.warp, e.from);
         const to = elementKey(e.warp, e.to);
@@ -568,7 +567,8 @@ export class CanvasView {
   // every frame for FADE_MS, which under software rendering costs a full canvas redraw per frame.
 
   private isLive(k: ElementKey): boolean {
-    return !this.ghosts.has(k) && this.cy.getElementById(k).nonempty();
+    // hasElementWithId: no collection is built (getElementById makes one per call, ~2,000 per delta).
+    return !this.ghosts.has(k) && this.cy.hasElementWithId(k);
   }
 
   /** Turns live elements into ghosts (inside the caller's batch); beyond the cap they go at once. */
@@ -578,17 +578,22 @@ export class CanvasView {
     // A node's edges cannot outlive it on the canvas: live ones still attached fade with it.
     const keys = [...removed];
     const set = new Set(removed);
+    // One collection call for all removed nodes (a collection per node costs more than the scan).
+    const nodes: Ele[] = [];
     for (const k of removed) {
       const el = cy.getElementById(k);
-      if (!el.isNode()) continue;
-      el.connectedEdges().forEach((e) => {
-        const ek = e.id();
-        if (!set.has(ek) && !this.ghosts.has(ek)) {
-          set.add(ek);
-          keys.push(ek);
-        }
-      });
+      if (el.isNode()) nodes.push(el);
     }
+    if (nodes.length)
+      collect(cy, nodes)
+        .connectedEdges()
+        .forEach((e) => {
+          const ek = e.id();
+          if (!set.has(ek) && !this.ghosts.has(ek)) {
+            set.add(ek);
+            keys.push(ek);
+          }
+        });
     // Make room: the oldest ghosts go first; what exceeds the cap is removed without a fade.
     const keep = keys.slice(0, MAX_GHOSTS);
     const excess = this.ghosts.size + keep.length - MAX_GHOSTS;
@@ -596,7 +601,10 @@ export class CanvasView {
     if (keys.length > keep.length) collect(cy, keys.slice(MAX_GHOSTS).map((k) => cy.getElementById(k))).remove();
     const t = now();
     const els = collect(cy, keep.map((k) => cy.getElementById(k)));
-    els.removeClass(OVERLAY_CLASSES).addClass('fading').unselect().unselectify().ungrabify();
+    // cytoscape's removeClass restyles (and emits `class` for) every element it is given, whether
+    // or not it had the classes: only the ones overlaid get it.
+    if (this.overlaid) els.filter((el) => OVERLAY_LIST.some((c) => el.hasClass(c))).removeClass(OVERLAY_CLASSES);
+    els.addClass('fading').unselect().unselectify().ungrabify();
     els.forEach((el) => {
       const group = el.isNode() ? 'nodes' : 'edges';
       this.ghosts.set(el.id(), { el, group, dimAt: t + FADE_MS / 2, until: t + FADE_MS, dimmed: false });
