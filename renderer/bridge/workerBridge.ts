@@ -13,8 +13,9 @@
  *
  * No DOM or Node types (ports are structural), so Node tests can wire both ends together.
  */
-import { EchoRemoteError, EVENT_CHANNELS, INVOKE_CHANNELS, type EchoBridge, type EchoEvents, type EventChannel, type InvokeChannel, type Req, type Res } from '../../engine/contract/ipc';
+import { EchoRemoteError, EVENT_CHANNELS, INVOKE_CHANNELS, type EchoBridge, type InvokeChannel, type Req, type Res } from '../../engine/contract/ipc';
 import { markLatest, PERF } from '../perf';
+import { createEventListeners } from './eventListeners';
 import { Assembler, split, type Piece } from './chunked';
 
 /** One end of a message channel (a Worker, the worker's global scope, a MessagePort). */
@@ -63,20 +64,12 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: EchoRemoteError) => 
 /** Page side: an `EchoBridge` over `port`, plus `fail()` for the worker's error event. */
 export function createPortBridge(port: PortLike): EchoBridge & { fail(message: string): void } {
   const pending = new Map<number, Pending>();
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const assembler = new Assembler();
   let nextId = 1;
   let failed: EchoRemoteError | null = null;
 
-  const dispatch = (channel: string, payload: unknown) => {
-    for (const l of Array.from(listeners.get(channel) ?? [])) {
-      try {
-        l(payload);
-      } catch (e) {
-        console.error(`echo bridge: a ${channel} listener threw`, e);
-      }
-    }
-  };
+  const events = createEventListeners();
+  const dispatch = events.dispatch;
 
   port.addEventListener('message', (ev) => {
     const piece = ev.data as Piece<FromWorker>;
@@ -112,16 +105,7 @@ export function createPortBridge(port: PortLike): EchoBridge & { fail(message: s
         }
       });
     },
-    on<K extends EventChannel>(channel: K, listener: (payload: EchoEvents[K]) => void): () => void {
-      if (typeof channel !== 'string' || !EVENTS.has(channel)) throw new EchoRemoteError('UnknownChannel', `not an event channel: ${String(channel).slice(0, 60)}`);
-      const set = listeners.get(channel) ?? new Set();
-      listeners.set(channel, set);
-      const l = listener as (payload: unknown) => void;
-      set.add(l);
-      return () => {
-        set.delete(l);
-      };
-    },
+    on: events.on,
     fail(message: string) {
       if (failed) return;
       failed = new EchoRemoteError('WorkerFailed', `the connection worker failed: ${message}; reload the page`);

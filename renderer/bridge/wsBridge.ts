@@ -10,8 +10,9 @@
  * Uses only what browsers and the `ws` package share (no DOM or Node types), so it runs in the page
  * and in Node tests alike.
  */
-import { EchoRemoteError, EVENT_CHANNELS, INVOKE_CHANNELS, type EchoBridge, type EchoEvents, type EventChannel, type InvokeChannel, type Reply, type Req, type Res } from '../../engine/contract/ipc';
+import { EchoRemoteError, EVENT_CHANNELS, INVOKE_CHANNELS, type EchoBridge, type InvokeChannel, type Reply, type Req, type Res } from '../../engine/contract/ipc';
 import { markLatest, PERF } from '../perf';
+import { createEventListeners } from './eventListeners';
 
 /** The subset of the WebSocket API the bridge uses. */
 export interface WebSocketLike {
@@ -51,20 +52,12 @@ export function createWsBridge(url: string, token: string, opts: WsBridgeOptions
     });
   const ws = connect(target.href);
   const pending = new Map<number, Pending>();
-  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const queue: string[] = [];
   let nextId = 1;
   let closed: EchoRemoteError | null = null;
 
-  const dispatch = (channel: string, payload: unknown) => {
-    for (const l of Array.from(listeners.get(channel) ?? [])) {
-      try {
-        l(payload);
-      } catch (e) {
-        console.error(`echo bridge: a ${channel} listener threw`, e);
-      }
-    }
-  };
+  const events = createEventListeners();
+  const dispatch = events.dispatch;
 
   ws.addEventListener('open', () => {
     for (const text of queue.splice(0)) ws.send(text);
@@ -116,16 +109,7 @@ export function createWsBridge(url: string, token: string, opts: WsBridgeOptions
         else queue.push(text);
       });
     },
-    on<K extends EventChannel>(channel: K, listener: (payload: EchoEvents[K]) => void): () => void {
-      if (typeof channel !== 'string' || !EVENTS.has(channel)) throw new EchoRemoteError('UnknownChannel', `not an event channel: ${String(channel).slice(0, 60)}`);
-      const set = listeners.get(channel) ?? new Set();
-      listeners.set(channel, set);
-      const l = listener as (payload: unknown) => void;
-      set.add(l);
-      return () => {
-        set.delete(l);
-      };
-    },
+    on: events.on,
     close() {
       ws.close(1000, 'bye');
       onGone();
