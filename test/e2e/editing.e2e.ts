@@ -15,7 +15,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { startBrowserServer, type BrowserServer } from '../../main/browser/server'
 import type { WsBridge } from '../../renderer/bridge/wsBridge'
-import { RENDERER_DIR, engineClient, engineHead, launchChromium, shot, tid } from './support'
+import { RENDERER_DIR, engineClient, engineHead, launchChromium, pageProbes, shot, tid } from './support'
 
 let server: BrowserServer
 let engine: WsBridge
@@ -23,18 +23,7 @@ let context: BrowserContext
 let page: Page
 const pageErrors: string[] = []
 
-async function attrIs(testid: string, attr: string, value: string | number, timeout = 15_000): Promise<void> {
-  await page.waitForSelector(`${tid(testid)}[${attr}="${value}"]`, { timeout })
-}
-async function until(cond: () => Promise<boolean>, timeout = 15_000): Promise<void> {
-  const end = Date.now() + timeout
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out waiting for a condition')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-const attr = async (testid: string, name: string) => (await page.locator(tid(testid)).first().getAttribute(name)) ?? ''
-const text = async (testid: string) => (await page.locator(tid(testid)).first().textContent()) ?? ''
+const { attrIs, until, attr, text } = pageProbes(() => page)
 
 /** The page shows the engine's head of the active branch, the badge is green, and the branch verifies. */
 async function expectInSyncAndVerified(): Promise<{ head: string; tick: number }> {

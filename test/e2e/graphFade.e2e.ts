@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core'
 import { startBrowserServer, type BrowserServer } from '../../main/browser/server'
 import type { WsBridge } from '../../renderer/bridge/wsBridge'
 import { MAX_GHOSTS } from '../../renderer/graph/canvasView'
-import { RENDERER_DIR, ROOT, engineClient, launchChromium, shot, tid } from './support'
+import { RENDERER_DIR, ROOT, engineClient, launchChromium, pageProbes, shot, tid } from './support'
 
 const N = 200
 const REPLACE = 100
@@ -43,14 +43,9 @@ const START_LOG = `(() => {
 })()`
 
 const readLog = async () => (await page.evaluate('window.__fadeLog')) as Rec[]
-const attr = async (id: string, name: string) => (await page.locator(tid(id)).first().getAttribute(name)) ?? ''
-async function until(cond: () => Promise<boolean>, timeout = 15_000): Promise<void> {
-  const end = Date.now() + timeout
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out waiting for a condition')
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+const probes = pageProbes(() => page)
+const attr = probes.attr
+const until = (cond: () => Promise<boolean>, timeout = 15_000) => probes.until(cond, timeout, 20)
 
 beforeAll(async () => {
   if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')

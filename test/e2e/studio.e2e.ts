@@ -13,7 +13,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import type { CandidateDto, SlotDto } from '../../engine/contract/index'
 import { startBrowserServer, type BrowserServer } from '../../main/browser/server'
 import type { WsBridge } from '../../renderer/bridge/wsBridge'
-import { RENDERER_DIR, ROOT, chain, engineClient, engineHead, launchChromium, shot, tid } from './support'
+import { RENDERER_DIR, ROOT, chain, engineClient, engineHead, launchChromium, pageProbes, shot, tid } from './support'
 
 let server: BrowserServer
 let engine: WsBridge
@@ -22,20 +22,7 @@ let page: Page
 const pageErrors: string[] = []
 const t0 = Date.now()
 
-/** Waits until `testid` has attribute `attr` equal to `value`. */
-async function attrIs(testid: string, attr: string, value: string | number, timeout = 15_000): Promise<void> {
-  await page.waitForSelector(`${tid(testid)}[${attr}="${value}"]`, { timeout })
-}
-/** Polls `cond` (page-side string predicates would break the page's CSP, which bans eval). */
-async function until(cond: () => Promise<boolean>, timeout = 15_000): Promise<void> {
-  const end = Date.now() + timeout
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error('timed out waiting for a condition')
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-const attr = async (testid: string, name: string) => (await page.locator(tid(testid)).first().getAttribute(name)) ?? ''
-const text = async (testid: string) => (await page.locator(tid(testid)).first().textContent()) ?? ''
+const { attrIs, until, attr, text } = pageProbes(() => page)
 
 /** Nodes and edges of the root warp in the engine's snapshot of the viewed commit. */
 async function engineCounts(commit?: string | null): Promise<{ nodes: number; edges: number }> {

@@ -45,3 +45,25 @@ export function chain(t: TimelineDto, head: Hex | null): Hex[] {
 }
 
 export const tid = (id: string) => `[data-testid="${id}"]`
+
+/**
+ * Page probes bound to whatever page `current()` returns (suites assign their page in beforeAll):
+ * wait for an attribute value, poll a condition (page-side string predicates would break the
+ * page's CSP, which bans eval), read an attribute or text by test id.
+ */
+export function pageProbes(current: () => Page) {
+  return {
+    async attrIs(testid: string, attr: string, value: string | number, timeout = 15_000): Promise<void> {
+      await current().waitForSelector(`${tid(testid)}[${attr}="${value}"]`, { timeout })
+    },
+    async until(cond: () => Promise<boolean>, timeout = 15_000, everyMs = 50): Promise<void> {
+      const end = Date.now() + timeout
+      while (!(await cond())) {
+        if (Date.now() > end) throw new Error('timed out waiting for a condition')
+        await new Promise((r) => setTimeout(r, everyMs))
+      }
+    },
+    attr: async (testid: string, name: string) => (await current().locator(tid(testid)).first().getAttribute(name)) ?? '',
+    text: async (testid: string) => (await current().locator(tid(testid)).first().textContent()) ?? '',
+  }
+}

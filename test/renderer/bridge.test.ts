@@ -5,44 +5,13 @@
  * without React.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GraphSnapshotDto } from '../../engine/contract/index';
-import { createEchoStore, type EchoStore } from '../../renderer/state/store';
-import { connectBridge, type EchoController } from '../../renderer/state/bridge';
-import { elementKey } from '../../renderer/state/keys';
 import { branchChain, syncBadge } from '../../renderer/state/selectors';
-import { fakeBridge, settle, type FakeBridge } from './fakeBridge';
+import { settle } from './fakeBridge';
+import { controllerHarness, sameAsSnapshot } from './controllerHarness';
 
-let live: { bridge: FakeBridge; controller: EchoController }[] = [];
-afterEach(() => {
-  for (const x of live) {
-    x.controller.dispose();
-    x.bridge.host.dispose();
-  }
-  live = [];
-});
-
-async function setup(): Promise<{ store: EchoStore; bridge: FakeBridge; c: EchoController }> {
-  const store = createEchoStore();
-  const bridge = await fakeBridge('demo');
-  const c = connectBridge(store, bridge);
-  live.push({ bridge, controller: c });
-  await c.init();
-  return { store, bridge, c };
-}
-
-/** The store's graph as the host would send it whole (the from-scratch twin). */
-function sameAsSnapshot(store: EchoStore, snap: GraphSnapshotDto): void {
-  const g = store.getState().graph;
-  expect(g.commit).toBe(snap.commit);
-  expect(g.tick).toBe(snap.tick);
-  const nodes = Object.fromEntries(snap.nodes.map((n) => [elementKey(n.warp, n.id), n]));
-  const edges = Object.fromEntries(snap.edges.map((e) => [elementKey(e.warp, e.id), e]));
-  expect(Object.keys(g.nodes).sort()).toEqual(Object.keys(nodes).sort());
-  expect(Object.keys(g.edges).sort()).toEqual(Object.keys(edges).sort());
-  for (const k of Object.keys(nodes)) expect(g.nodes[k]).toEqual(nodes[k]);
-  for (const k of Object.keys(edges)) expect(g.edges[k]).toEqual(edges[k]);
-  expect([...g.instances].sort((a, b) => (a.warp < b.warp ? -1 : 1))).toEqual([...snap.instances].sort((a, b) => (a.warp < b.warp ? -1 : 1)));
-}
+const harness = controllerHarness();
+const setup = harness.setup;
+afterEach(() => harness.disposeAll());
 
 describe('controller over the engine host', () => {
   it('init shows the demo world at tick 0 (U0), in sync', async () => {
@@ -202,14 +171,7 @@ describe('controller over the engine host', () => {
 
 describe('controller: big tick deltas are prepared in slices', () => {
   /** Every delta counts as big here (bigDelta 1, a yield at every slice point). */
-  async function setupSliced(): Promise<{ store: EchoStore; bridge: FakeBridge; c: EchoController }> {
-    const store = createEchoStore();
-    const bridge = await fakeBridge('demo');
-    const c = connectBridge(store, bridge, { bigDelta: 1, sliceMs: 0 });
-    live.push({ bridge, controller: c });
-    await c.init();
-    return { store, bridge, c };
-  }
+  const setupSliced = () => setup({ bigDelta: 1, sliceMs: 0 });
 
   it('applies them later, in order, and ends exactly at the host snapshot', async () => {
     const { store, bridge, c } = await setupSliced();

@@ -6,39 +6,14 @@
  * when they answer.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { GraphSnapshotDto } from '../../engine/contract/index';
-import { createEchoStore, type EchoStore } from '../../renderer/state/store';
-import { connectBridge, type EchoController } from '../../renderer/state/bridge';
 import { elementKey } from '../../renderer/state/keys';
 import { syncBadge } from '../../renderer/state/selectors';
-import { fakeBridge, settle, type FakeBridge } from './fakeBridge';
+import { settle } from './fakeBridge';
+import { controllerHarness, sameAsSnapshot } from './controllerHarness';
 
-let live: { bridge: FakeBridge; controller: EchoController }[] = [];
-afterEach(() => {
-  for (const x of live) {
-    x.controller.dispose();
-    x.bridge.host.dispose();
-  }
-  live = [];
-});
-
-async function setup(): Promise<{ store: EchoStore; bridge: FakeBridge; c: EchoController }> {
-  const store = createEchoStore();
-  const bridge = await fakeBridge('demo');
-  const c = connectBridge(store, bridge);
-  live.push({ bridge, controller: c });
-  await c.init();
-  return { store, bridge, c };
-}
-
-function sameAsSnapshot(store: EchoStore, snap: GraphSnapshotDto): void {
-  const g = store.getState().graph;
-  expect(g.commit).toBe(snap.commit);
-  expect(Object.keys(g.nodes).sort()).toEqual(snap.nodes.map((n) => elementKey(n.warp, n.id)).sort());
-  expect(Object.keys(g.edges).sort()).toEqual(snap.edges.map((e) => elementKey(e.warp, e.id)).sort());
-  for (const n of snap.nodes) expect(g.nodes[elementKey(n.warp, n.id)]).toEqual(n);
-  for (const e of snap.edges) expect(g.edges[elementKey(e.warp, e.id)]).toEqual(e);
-}
+const harness = controllerHarness();
+const setup = harness.setup;
+afterEach(() => harness.disposeAll());
 
 describe('controller: edits, intents, edge detail, long operations', () => {
   it('selecting an edge loads its detail (record, β attachment, provenance)', async () => {
