@@ -770,6 +770,8 @@ export class EngineHost {
       writes: [...Array.from(fp.nWrite.values()).map((id) => this.slotDto({ kind: 'node', key: { warp: warp as never, local: id } })), ...Array.from(fp.eWrite.values()).map((id) => this.slotDto({ kind: 'edge', key: { warp: warp as never, local: id } })), ...Array.from(fp.aWrite.values()).map((key) => this.slotDto({ kind: 'attachment', key }))],
       ports: [...Array.from(fp.bIn.values()), ...Array.from(fp.bOut.values())].map((p) => this.slotDto({ kind: 'port', port: p })),
     });
+    // Decoded once: the history keeps footprints packed, and each overlap reads two of them.
+    const fps = Array.from(r.footprints);
     const candidates: CandidateDto[] = r.receipt.entries.map((e, i) => {
       const blockers = r.receipt.blockedBy[i] ?? [];
       const scope = toHex(e.scope.local);
@@ -784,10 +786,10 @@ export class EngineHost {
         scopeHash: toHex(e.scopeHash),
         disposition: e.disposition,
         blockedBy: [...blockers],
-        footprint: footprintDto(r.footprints.at(i)!, e.scope.warp),
+        footprint: footprintDto(fps[i]!, e.scope.warp),
         overlaps: blockers.map((b) => ({
           blocker: b,
-          slots: conflictingSlots(r.footprints.at(i)!, e.scope.warp, r.footprints.at(b)!, r.receipt.entries[b]!.scope.warp).map((o) => ({ slot: this.slotDto(o.slot), candidate: o.candidate, blocker: o.blocker })),
+          slots: conflictingSlots(fps[i]!, e.scope.warp, fps[b]!, r.receipt.entries[b]!.scope.warp).map((o) => ({ slot: this.slotDto(o.slot), candidate: o.candidate, blocker: o.blocker })),
         })),
       };
     });
