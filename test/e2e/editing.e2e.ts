@@ -9,13 +9,11 @@
  * unchecked) steps. After each commit: the page shows the engine's head, the badge is green and
  * the whole branch replay-verifies. Screenshots: test-results/screenshots/edit-*.png.
  */
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { startBrowserServer, type BrowserServer } from '../../main/browser/server'
+import type { BrowserServer } from '../../main/browser/server'
 import type { WsBridge } from '../../renderer/bridge/wsBridge'
-import { RENDERER_DIR, engineClient, engineHead, launchChromium, pageProbes, shot, tid } from './support'
+import { engineHead, openStudio, pageProbes, shot, tid } from './support'
 
 let server: BrowserServer
 let engine: WsBridge
@@ -54,14 +52,7 @@ async function selectBySearch(label: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  server = await startBrowserServer({ port: 0, world: 'demo', rendererDir: RENDERER_DIR })
-  engine = engineClient(server)
-  ;({ context, page } = await launchChromium())
-  page.setDefaultTimeout(10_000)
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(server.url)
-  await attrIs('app-shell', 'data-loaded', 'true', 30_000)
+  ;({ server, engine, context, page } = await openStudio({ world: 'demo' }, pageErrors))
 })
 
 afterEach(async ({ task }) => {

@@ -5,15 +5,15 @@
  * and compare them with what the engine reports to a second WebSocket client; never pixels.
  * Screenshots of every view go to test-results/screenshots/.
  */
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import type { CandidateDto, SlotDto } from '../../engine/contract/index'
-import { startBrowserServer, type BrowserServer } from '../../main/browser/server'
+import type { BrowserServer } from '../../main/browser/server'
 import type { WsBridge } from '../../renderer/bridge/wsBridge'
-import { RENDERER_DIR, ROOT, chain, engineClient, engineHead, launchChromium, pageProbes, shot, tid } from './support'
+import { ROOT, chain, engineHead, openStudio, pageProbes, shot, tid } from './support'
 
 let server: BrowserServer
 let engine: WsBridge
@@ -68,14 +68,7 @@ function expectedSentences(c: CandidateDto, all: readonly CandidateDto[]): strin
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
-  server = await startBrowserServer({ port: 0, world: 'demo', rendererDir: RENDERER_DIR })
-  engine = engineClient(server)
-  ;({ context, page } = await launchChromium())
-  page.setDefaultTimeout(10_000)
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  await page.goto(server.url)
-  await attrIs('app-shell', 'data-loaded', 'true', 30_000)
+  ;({ server, engine, context, page } = await openStudio({ world: 'demo' }, pageErrors))
 })
 
 afterEach(async ({ task }) => {

@@ -3,10 +3,12 @@
  * Studio bench), screenshots under test-results/screenshots/, and a second WebSocket client
  * that asks the engine host directly, so the page's displayed hashes are compared with the engine's.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Page } from 'playwright-core'
+import type { BrowserContext, Page } from 'playwright-core'
+import { startBrowserServer, type BrowserServer } from '../../main/browser/server'
+import { launchChromium } from '../../scripts/chromium'
 import { WebSocket } from 'ws'
 import type { EchoBridge, Hex, TimelineDto } from '../../engine/contract/index'
 import { createWsBridge, type WebSocketLike, type WsBridge } from '../../renderer/bridge/wsBridge'
@@ -65,5 +67,34 @@ export function pageProbes(current: () => Page) {
     },
     attr: async (testid: string, name: string) => (await current().locator(tid(testid)).first().getAttribute(name)) ?? '',
     text: async (testid: string) => (await current().locator(tid(testid)).first().textContent()) ?? '',
+  }
+}
+
+/**
+ * One suite's Studio: browser mode on `world` (port 0), a second engine client, and the page
+ * loaded (app shell ready) with page errors collected into `pageErrors`. `close()` tears it down.
+ */
+export async function openStudio(
+  world: { world: string; params?: Record<string, string> },
+  pageErrors: string[],
+): Promise<{ server: BrowserServer; engine: WsBridge; context: BrowserContext; page: Page; close(): Promise<void> }> {
+  if (!existsSync(join(RENDERER_DIR, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` (npm run test:e2e does)')
+  const server = await startBrowserServer({ port: 0, ...world, rendererDir: RENDERER_DIR })
+  const engine = engineClient(server)
+  const { context, page } = await launchChromium()
+  page.setDefaultTimeout(10_000)
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.goto(server.url)
+  await page.waitForSelector(`${tid('app-shell')}[data-loaded="true"]`, { timeout: 30_000 })
+  return {
+    server,
+    engine,
+    context,
+    page,
+    async close() {
+      await context.close()
+      engine.close()
+      await server.close()
+    },
   }
 }
