@@ -12,11 +12,36 @@ const HEX = '0123456789abcdef';
 const HEX_PAIRS: string[] = [];
 for (let i = 0; i < 256; i++) HEX_PAIRS.push(HEX[i >> 4]! + HEX[i & 15]!);
 
-/** Lowercase hex of `bytes`. @public */
+/** Char codes of each byte's two hex digits: HEX_CODES[2b], HEX_CODES[2b + 1]. */
+const HEX_CODES = new Uint8Array(512);
+for (let i = 0; i < 256; i++) {
+  HEX_CODES[2 * i] = HEX_PAIRS[i]!.charCodeAt(0);
+  HEX_CODES[2 * i + 1] = HEX_PAIRS[i]!.charCodeAt(1);
+}
+/** Bytes per `String.fromCharCode` call (its argument count stays far below engine limits). */
+const HEX_BLOCK = 4096;
+
+/**
+ * Lowercase hex of `bytes`, as one flat string. (Appending two-char pieces would leave a chain of
+ * ~30 rope nodes per 32-byte id that V8 hashes and compares without flattening: ~1 KB per key and
+ * 3–5× slower map inserts and sorts — these strings are the graph store's keys.) @public
+ */
 export function toHex(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i++) s += HEX_PAIRS[bytes[i]!]!;
-  return s;
+  const n = bytes.length;
+  if (n <= HEX_BLOCK) return hexBlock(bytes, 0, n);
+  const parts: string[] = [];
+  for (let i = 0; i < n; i += HEX_BLOCK) parts.push(hexBlock(bytes, i, Math.min(n, i + HEX_BLOCK)));
+  return parts.join('');
+}
+
+function hexBlock(bytes: Uint8Array, from: number, to: number): string {
+  const codes = new Array<number>(2 * (to - from));
+  for (let i = from, j = 0; i < to; i++, j += 2) {
+    const b = bytes[i]!;
+    codes[j] = HEX_CODES[2 * b]!;
+    codes[j + 1] = HEX_CODES[2 * b + 1]!;
+  }
+  return String.fromCharCode.apply(null, codes);
 }
 
 function nibble(c: number): number {

@@ -58,9 +58,12 @@ export function comparisonKey(scopeHex: string, compact: number, nonce: number):
 
 /** Radix key: scope digits 15..0 (each two bytes, big-endian), then compact id, nonce. @internal */
 export function radixKey(scopeHex: string, compact: number, nonce: number): string {
-  let s = '';
-  for (let d = 15; d >= 0; d--) s += scopeHex.slice(4 * d, 4 * d + 4);
-  return s + hex8(compact) + hex8(nonce);
+  // Array.join builds one flat string (appending would leave a rope the sort must walk).
+  const parts = new Array<string>(18);
+  for (let d = 15; d >= 0; d--) parts[15 - d] = scopeHex.slice(4 * d, 4 * d + 4);
+  parts[16] = hex8(compact);
+  parts[17] = hex8(nonce);
+  return parts.join('');
 }
 
 /** Orders thin entries exactly as `drain_for_tx`. @internal */

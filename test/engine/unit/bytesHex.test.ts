@@ -1,0 +1,42 @@
+/**
+ * toHex / fromHex: lowercase, two digits per byte, every byte value, every length class (empty,
+ * id-sized, across the internal block boundary), and hex order equals byte order.
+ */
+import { describe, expect, it } from 'vitest';
+import { compareBytes, fromHex, toHex } from '../../../engine/bytes';
+
+function naiveHex(b: Uint8Array): string {
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+function pseudoBytes(n: number, seed: number): Uint8Array {
+  const out = new Uint8Array(n);
+  let x = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    out[i] = x & 255;
+  }
+  return out;
+}
+
+describe('toHex', () => {
+  it('matches a naive encoder for every byte value and for lengths around the block size', () => {
+    const all = Uint8Array.from({ length: 256 }, (_, i) => i);
+    expect(toHex(all)).toBe(naiveHex(all));
+    for (const n of [0, 1, 31, 32, 33, 64, 4095, 4096, 4097, 8192, 10_000]) {
+      const b = pseudoBytes(n, n + 7);
+      const h = toHex(b);
+      expect(h).toBe(naiveHex(b));
+      expect(fromHex(h)).toEqual(b);
+    }
+  });
+
+  it('sorts like the bytes (plain string order of equal-length hex is memcmp order)', () => {
+    const ids = Array.from({ length: 500 }, (_, i) => pseudoBytes(32, i + 1));
+    const byBytes = ids.slice().sort(compareBytes).map(toHex);
+    const byHex = ids.map(toHex).sort();
+    expect(byHex).toEqual(byBytes);
+  });
+});
