@@ -215,6 +215,26 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * Writes the bytes a hex string spells (what `bytes(fromHex(hex))` writes, without the
+   * intermediate array). @throws RangeError on odd length or a non-hex digit (nothing written)
+   */
+  hexBytes(hex: string): this {
+    if (hex.length % 2 !== 0) throw new RangeError(`hex string has odd length ${hex.length}`);
+    const n = hex.length >> 1;
+    this.ensure(n);
+    const buf = this.buf;
+    const at = this.len;
+    for (let i = 0; i < n; i++) {
+      const hi = nibble(hex.charCodeAt(2 * i));
+      const lo = nibble(hex.charCodeAt(2 * i + 1));
+      if (hi < 0 || lo < 0) throw new RangeError(`invalid hex digit near offset ${2 * i}`);
+      buf[at + i] = (hi << 4) | lo;
+    }
+    this.len += n;
+    return this;
+  }
+
   /** A copy of the bytes written so far (only meaningful without a sink). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);

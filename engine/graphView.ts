@@ -20,14 +20,33 @@ export interface GraphView {
   edgeAttachment(id: EdgeId): AttachmentValue | undefined;
 }
 
+/**
+ * A view over a live store. A class (methods on the prototype), not an object of closures: the
+ * engine makes one per matched candidate and per executed rewrite.
+ */
+class StoreView implements GraphView {
+  constructor(private readonly store: GraphStore) {}
+  warpId(): WarpId {
+    return this.store.warpId;
+  }
+  node(id: NodeId): NodeRecord | undefined {
+    return this.store.node(id);
+  }
+  nodeAttachment(id: NodeId): AttachmentValue | undefined {
+    return this.store.nodeAttachment(id);
+  }
+  edgesFrom(id: NodeId): readonly EdgeRecord[] {
+    return this.store.edgesFrom(id);
+  }
+  hasEdge(id: EdgeId): boolean {
+    return this.store.hasEdge(id);
+  }
+  edgeAttachment(id: EdgeId): AttachmentValue | undefined {
+    return this.store.edgeAttachment(id);
+  }
+}
+
 /** A view over a live store. @public */
 export function viewOf(store: GraphStore): GraphView {
-  return {
-    warpId: () => store.warpId,
-    node: (id) => store.node(id),
-    nodeAttachment: (id) => store.nodeAttachment(id),
-    edgesFrom: (id) => store.edgesFrom(id),
-    hasEdge: (id) => store.hasEdge(id),
-    edgeAttachment: (id) => store.edgeAttachment(id),
-  };
+  return new StoreView(store);
 }

@@ -17,7 +17,6 @@ import { ByteWriter, toHex } from './bytes';
 import { writeAttachmentKey, writeAttachmentValueOpt } from './codec/canonical';
 import { defaultBlake3, type Blake3 } from './hash';
 import type { Hash, IdHex, NodeId, WarpId } from './ident';
-import { fromHex } from './bytes';
 import type { NodeKey } from './record';
 import type { WarpState } from './warpState';
 
@@ -85,8 +84,7 @@ export function computeStateRoot(state: WarpState, root: NodeKey, hasher: Blake3
     const store = state.stores.get(wk);
     if (!inst || !store) continue;
     const nodes = reach.get(wk)!;
-    const warpBytes = fromHex(wk);
-    w.bytes(warpBytes).bytes(inst.rootNode);
+    w.hexBytes(wk).bytes(inst.rootNode);
     if (inst.parent) {
       w.u8(1);
       writeAttachmentKey(w, inst.parent);
@@ -96,14 +94,14 @@ export function computeStateRoot(state: WarpState, root: NodeKey, hasher: Blake3
       for (const nk of Array.from(nodes).sort()) {
         const rec = store.nodeByHex(nk);
         if (!rec) continue;
-        w.bytes(fromHex(nk)).bytes(rec.ty);
+        w.hexBytes(nk).bytes(rec.ty);
         writeAttachmentValueOpt(w, store.nodeAttachmentByHex(nk));
       }
     } else {
       for (const nk of allNodes) {
         if (!nodes.has(nk)) continue;
         const rec = store.nodeByHex(nk)!;
-        w.bytes(fromHex(nk)).bytes(rec.ty);
+        w.hexBytes(nk).bytes(rec.ty);
         writeAttachmentValueOpt(w, store.nodeAttachmentByHex(nk));
       }
     }
@@ -112,7 +110,7 @@ export function computeStateRoot(state: WarpState, root: NodeKey, hasher: Blake3
       const bucket = store.edgesFromHex(fk);
       const list = bucket.filter((e) => nodes.has(toHex(e.to)));
       if (list.length > 1) list.sort((a, b) => compareIds(a.id, b.id));
-      w.bytes(fromHex(fk)).u64(list.length);
+      w.hexBytes(fk).u64(list.length);
       for (const e of list) {
         w.bytes(e.id).bytes(e.ty).bytes(e.to);
         writeAttachmentValueOpt(w, store.edgeAttachment(e.id));

@@ -40,3 +40,19 @@ describe('toHex', () => {
     expect(byHex).toEqual(byBytes);
   });
 });
+
+describe('ByteWriter.hexBytes', () => {
+  it('writes exactly what bytes(fromHex(h)) writes, and rejects bad hex without writing', async () => {
+    const { ByteWriter } = await import('../../../engine/bytes');
+    for (const n of [0, 1, 32, 100]) {
+      const b = pseudoBytes(n, n + 3);
+      const a = new ByteWriter(4).u8(7).hexBytes(toHex(b)).u8(9).finish();
+      const c = new ByteWriter(4).u8(7).bytes(fromHex(toHex(b))).u8(9).finish();
+      expect(a).toEqual(c);
+    }
+    const w = new ByteWriter(4).u8(1);
+    expect(() => w.hexBytes('abc')).toThrow(RangeError);
+    expect(() => w.hexBytes('zz')).toThrow(RangeError);
+    expect(w.finish()).toEqual(Uint8Array.of(1));
+  });
+});
