@@ -47,6 +47,29 @@ export function canonicalSlots(slots: readonly SlotId[] | ReadonlyMap<string, Sl
   return out;
 }
 
+/**
+ * `[canonicalSlots(inSlots), canonicalSlots(outSlots)]`, sorting once when every out-slot is also
+ * an in-slot (what a commit builds: each write slot enters both maps) — the out list is then the
+ * sorted in list filtered by membership. Other inputs take the two separate sorts.
+ */
+export function canonicalSlotPair(
+  inSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
+  outSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
+): [SlotId[], SlotId[]] {
+  if (!isSlotMap(inSlots) || !isSlotMap(outSlots) || outSlots.size > inSlots.size) return [canonicalSlots(inSlots), canonicalSlots(outSlots)];
+  const keys = Array.from(inSlots.keys()).sort();
+  const ins = new Array<SlotId>(keys.length);
+  const outs: SlotId[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    ins[i] = inSlots.get(k)!;
+    const o = outSlots.get(k);
+    if (o !== undefined) outs.push(o);
+  }
+  if (outs.length !== outSlots.size) return [ins, canonicalSlots(outSlots)];
+  return [ins, outs];
+}
+
 function isSlotMap(x: readonly SlotId[] | ReadonlyMap<string, SlotId>): x is ReadonlyMap<string, SlotId> {
   return !Array.isArray(x);
 }
@@ -66,8 +89,7 @@ export class WarpTickPatchV1 {
     outSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
     ops: readonly WarpOp[],
   ) {
-    this.inSlots = canonicalSlots(inSlots);
-    this.outSlots = canonicalSlots(outSlots);
+    [this.inSlots, this.outSlots] = canonicalSlotPair(inSlots, outSlots);
     this.ops = canonicalizeOps(ops);
     this.digest = computePatchDigestV2(policyId, rulePackId, commitStatus, this.inSlots, this.outSlots, this.ops);
   }
