@@ -14,6 +14,7 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { EVENT_CHANNELS, INVOKE_CHANNELS, type ErrorDto, type EventChannel, type InvokeChannel, type Reply } from '../../engine/contract/index';
+import { envelopes } from '../../engine/contract/chunked';
 
 /** Relays one request to the engine host (a `HostClient`'s `invoke`). */
 export type Relay = (channel: InvokeChannel, payload: unknown) => Promise<Reply<InvokeChannel>>;
@@ -97,13 +98,21 @@ export function registerIpcHandlers(ipcMain: Pick<IpcMain, 'handle' | 'removeHan
 
 type Sendable = Pick<WebContents, 'send'> & { isDestroyed?: () => boolean };
 
-/** Sends one host event to every live target (only contract event channels pass). */
+/** Message numbers of events sent in pieces (they only need to differ between pending messages). */
+let nextPieceMessage = 1;
+
+/**
+ * Sends one host event to every live target (only contract event channels pass). A big payload (a
+ * 100k-entity tick delta) goes as `PieceEnvelope`s of `CHUNK_ITEMS` array items, in order on the
+ * same channel: the renderer then clones and copies it across contextBridge part by part, in many
+ * short tasks, not in one long one (renderer/bridge/index.ts `fromPreload` reassembles them).
+ */
 export function forwardEvent(targets: Iterable<Sendable>, channel: string, payload: unknown): void {
   if (!(EVENT_CHANNELS as readonly string[]).includes(channel)) return;
-  for (const wc of targets) {
-    if (wc.isDestroyed?.()) continue;
-    wc.send(channel as EventChannel, payload);
-  }
+  const live = [...targets].filter((wc) => !wc.isDestroyed?.());
+  if (live.length === 0) return;
+  const messages = envelopes(nextPieceMessage++, payload);
+  for (const wc of live) for (const m of messages) wc.send(channel as EventChannel, m);
 }
 
 /** True when `url` is the app's own renderer: the built index.html, or the dev server's origin. */

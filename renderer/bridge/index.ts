@@ -10,6 +10,7 @@
  * `[Code] message` text is parsed back here).
  */
 import { EchoRemoteError, type EchoBridge, type InvokeChannel, type Req, type Res } from '../../engine/contract/ipc';
+import { Assembler, isPieceEnvelope } from '../../engine/contract/chunked';
 import { createWsBridge } from './wsBridge';
 import { createPortBridge, type ToWorker } from './workerBridge';
 
@@ -45,7 +46,16 @@ export function fromPreload(bridge: EchoBridge): EchoBridge {
         throw toRemoteError(e);
       });
     },
-    on: (channel, listener) => bridge.on(channel, listener),
+    on: (channel, listener) => {
+      // Main sends big events in pieces (main/ipc/handlers.ts forwardEvent); the listener gets
+      // whole payloads only. Pieces of one message arrive in order on one channel.
+      const assembler = new Assembler();
+      return bridge.on(channel, ((payload: unknown) => {
+        if (!isPieceEnvelope(payload)) return (listener as (p: unknown) => void)(payload);
+        const r = assembler.accept(payload.echoPiece);
+        if (r.done) (listener as (p: unknown) => void)(r.value);
+      }) as never);
+    },
   };
 }
 

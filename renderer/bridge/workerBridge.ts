@@ -16,7 +16,7 @@
 import { EchoRemoteError, EVENT_CHANNELS, INVOKE_CHANNELS, type EchoBridge, type InvokeChannel, type Req, type Res } from '../../engine/contract/ipc';
 import { markLatest, PERF } from '../perf';
 import { createEventListeners } from './eventListeners';
-import { Assembler, split, type Piece } from './chunked';
+import { Assembler, split, type Piece } from '../../engine/contract/chunked';
 
 /** One end of a message channel (a Worker, the worker's global scope, a MessagePort). */
 export interface PortLike {

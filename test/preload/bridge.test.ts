@@ -92,6 +92,31 @@ describe('preload bridge', () => {
     expect(registered.size).toBe(0)
   })
 
+  it('a big event crosses main → preload → fromPreload in pieces and reaches listeners whole, in order', async () => {
+    const { forwardEvent } = await import('../../main/ipc/handlers')
+    const { CHUNK_ITEMS } = await import('../../engine/contract/chunked')
+    const registered = new Map<string, (...a: unknown[]) => void>()
+    const ipc = { invoke: vi.fn(), on: vi.fn((ch: string, l: (...a: unknown[]) => void) => registered.set(ch, l)), removeListener: vi.fn() }
+    const renderer = fromPreload(preload.createIpcBridge(ipc as never))
+    const got: unknown[] = []
+    renderer.on('echo:tick', (p: unknown) => got.push(p))
+    const sentMessages: unknown[] = []
+    const wc = { send: (ch: string, m: unknown) => { sentMessages.push(m); registered.get(ch)!({ sender: null }, structuredClone(m)) } }
+    const big = { seq: 7, delta: { upsertNodes: Array.from({ length: 2 * CHUNK_ITEMS + 5 }, (_, i) => ({ id: `n${i}` })), removeNodes: [{ id: 'x' }] } }
+    const small = { seq: 8, delta: { upsertNodes: [{ id: 'only' }] } }
+    forwardEvent([wc], 'echo:tick', big)
+    forwardEvent([wc], 'echo:tick', small)
+    expect(got).toEqual([big, small])
+    // The big one went as a head + 3 parts, none over CHUNK_ITEMS items; the small one as itself.
+    expect(sentMessages).toHaveLength(5)
+    expect(sentMessages[4]).toEqual(small)
+    for (const m of sentMessages.slice(1, 4)) expect((m as { echoPiece: { items: unknown[] } }).echoPiece.items.length).toBeLessThanOrEqual(CHUNK_ITEMS)
+    // A stray part (no head) is dropped; a payload without a well-formed `echoPiece` passes through whole.
+    registered.get('echo:tick')!({}, { echoPiece: { kind: 'part', m: 999, hole: 0, items: [1] } })
+    registered.get('echo:tick')!({}, { seq: 9, echoPieceLike: true })
+    expect(got).toEqual([big, small, { seq: 9, echoPieceLike: true }])
+  })
+
   it('fromPreload keeps typed errors typed for the renderer', async () => {
     const inner: EchoBridge = { invoke: () => Promise.reject(new Error('[NotFound] commit abc not found')), on: () => () => {} }
     const err = await fromPreload(inner).invoke('echo:tick.detail', { commit: 'a'.repeat(64) }).catch((e: unknown) => e)

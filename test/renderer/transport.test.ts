@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { EchoRemoteError, type EchoBridge, type EchoEvents, type EventChannel } from '../../engine/contract/index';
-import { Assembler, CHUNK_ITEMS, split, type Piece } from '../../renderer/bridge/chunked';
+import { Assembler, CHUNK_ITEMS, split, type Piece } from '../../engine/contract/chunked';
 import { createPortBridge, serveBridge, type PortLike } from '../../renderer/bridge/workerBridge';
 
 const big = (n: number) => Array.from({ length: n }, (_, i) => ({ id: i.toString(16).padStart(8, '0'), attachment: { kind: 'atom', decoded: { pos: [i, 0, 0] } } }));

@@ -10,7 +10,8 @@
  * hands out the original value once its last part arrived. Parts of different messages may
  * interleave; parts of one message arrive in order (the transports here are ordered).
  *
- * No DOM or Node types: used by the WebSocket worker and the page alike.
+ * No DOM or Node types: used by the browser-mode WebSocket worker and the page, and by Electron's
+ * main process (events as `PieceEnvelope`s) and the renderer's preload wrapper alike.
  */
 
 export const CHUNK_ITEMS = 1000;
@@ -103,4 +104,28 @@ function fill(v: unknown, arrays: readonly unknown[][]): unknown {
     for (const k of Object.keys(v)) v[k] = fill(v[k], arrays);
   }
   return v;
+}
+
+/**
+ * How a piece travels on an event channel that also carries whole payloads (Electron IPC): wrapped,
+ * so a receiver tells it from a payload. Contract payloads never have an `echoPiece` field.
+ */
+export interface PieceEnvelope {
+  readonly echoPiece: Piece<unknown>;
+}
+
+/** The messages to send for `value` as message `m`: `[value]` when it is small, else its envelopes. */
+export function envelopes(m: number, value: unknown, chunk = CHUNK_ITEMS): unknown[] {
+  const pieces = split(m, value, chunk);
+  if (pieces.length === 1) return [value];
+  return pieces.map((p) => ({ echoPiece: p }) satisfies PieceEnvelope);
+}
+
+/** True when `x` is a well-formed `PieceEnvelope` (anything else is a whole payload). */
+export function isPieceEnvelope(x: unknown): x is PieceEnvelope {
+  if (!isPlainObject(x) || !('echoPiece' in x)) return false;
+  const p = x['echoPiece'];
+  if (!isPlainObject(p) || typeof p['m'] !== 'number' || !Number.isSafeInteger(p['m'])) return false;
+  if (p['kind'] === 'head') return typeof p['parts'] === 'number' && Number.isSafeInteger(p['parts']) && p['parts'] >= 0;
+  return p['kind'] === 'part' && typeof p['hole'] === 'number' && Number.isSafeInteger(p['hole']) && p['hole'] >= 0 && Array.isArray(p['items']);
 }
