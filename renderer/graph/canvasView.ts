@@ -68,6 +68,8 @@ const OVERLAY_LIST = OVERLAY_CLASSES.split(' ');
 
 /** Most ghosts (fading removed elements) kept at once; a fast tick stream never piles them up. */
 export const MAX_GHOSTS = 600;
+/** Remembered positions kept beyond 4 × the drawn nodes before the oldest gone ones are forgotten. */
+const POSITION_SLACK = 20_000;
 
 type DeltaChange = Extract<EchoState['graph']['change'], { kind: 'delta' }>;
 
@@ -201,6 +203,20 @@ export class CanvasView {
 
   private static worldKeyOf(s: EchoState): string | null {
     return s.ui.world ? `${s.ui.world.name}\u0000${s.ui.world.source}` : null;
+  }
+
+  /**
+   * Remembered positions let a node that comes back (a seek, a branch switch) return to its place;
+   * in a churning world they would pile up without bound, so past `4 × drawn + POSITION_SLACK`
+   * the oldest ones of nodes no longer in the graph are forgotten.
+   */
+  private forgetGonePositions(s: EchoState, pos: Map<ElementKey, Pos>): void {
+    const keep = 4 * this.cy.nodes().length + POSITION_SLACK;
+    if (pos.size <= keep) return;
+    for (const k of pos.keys()) {
+      if (pos.size <= keep / 2) break;
+      if (!(k in s.graph.nodes) && !this.cy.hasElementWithId(k)) pos.delete(k);
+    }
   }
 
   private positionsFor(warp: string): Map<ElementKey, Pos> {
@@ -417,8 +433,12 @@ export class CanvasView {
         pos.set(k, p);
       return;
     }
-    const missing = nodes.map((n) => elementKey(n.warp, n.id)).filter((k) => !pos.has(k));
-    if (missing.length) placeNew(pos, missing, lEdges);
+    const keys = nodes.map((n) => elementKey(n.warp, n.id));
+    const missing = keys.filter((k) => !pos.has(k));
+    if (missing.length) {
+      const drawn = keys.map((k) => pos.get(k)).filter((p): p is Pos => p !== undefined);
+      placeNew(pos, missing, lEdges, drawn);
+    }
   }
 
   /** Full reconciliation of the warp's visible elements with cytoscape (reset, warp switch, focus mode). */
@@ -480,7 +500,9 @@ export class CanvasView {
         const e = s.graph.edges[k]!;
         links.push({ source: elementKey(e.warp, e.from), target: elementKey(e.warp, e.to) });
       }
-      placeNew(this.positionsFor(warp), newNodes, links);
+      const pos = this.positionsFor(warp);
+      placeNew(pos, newNodes, links, cy.nodes().map((n) => n.position()));
+      this.forgetGonePositions(s, pos);
     }
     cy.batch(() => {
       this.fade(removed);

@@ -7,9 +7,9 @@
  *   into a mulberry32 PRNG), then a fixed number of Fruchterman–Reingold iterations over nodes
  *   sorted by key (no randomness, no wall clock, no early exit on timing). Above `FORCE_LIMIT`
  *   nodes it falls back to a grid grouped by type.
- * - `placeNew` places nodes that appear later near their already-placed neighbours (a seeded
- *   offset around their centroid); nodes with no placed neighbour go on a ring outside the
- *   current bounding box. Existing positions never move.
+ * - `placeNew` places nodes that appear later near their already-placed neighbours: the first
+ *   free spot (no drawn node within a cell) of a sunflower spiral around their centroid; nodes
+ *   with no placed neighbour start on a ring outside the drawn graph. Existing positions never move.
  */
 
 export interface Pos {
@@ -234,11 +234,42 @@ export function gridByGroup(nodes: readonly LayoutNode[]): Map<string, Pos> {
   return out;
 }
 
+/** Side of an occupancy cell: two nodes never share a cell or touch one another's (16 px nodes). */
+const CELL = 24;
+/** Sunflower spiral around a centre: spot i sits at SPIRAL_STEP·√(i + SPIRAL_FIRST), turned by the golden angle. */
+const SPIRAL_STEP = 26;
+const SPIRAL_FIRST = 5;
+const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
+/** Spots tried around one centre in one call before a node takes the next spot regardless. */
+const MAX_SPOTS = 4000;
+
+class Occupancy {
+  private readonly cells = new Set<string>();
+  private static key(cx: number, cy: number): string {
+    return `${cx},${cy}`;
+  }
+  add(p: Pos): void {
+    this.cells.add(Occupancy.key(Math.floor(p.x / CELL), Math.floor(p.y / CELL)));
+  }
+  free(p: Pos): boolean {
+    const cx = Math.floor(p.x / CELL);
+    const cy = Math.floor(p.y / CELL);
+    for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) if (this.cells.has(Occupancy.key(cx + dx, cy + dy))) return false;
+    return true;
+  }
+}
+
 /**
  * Places `newKeys` (sorted first) next to their placed neighbours, writing into `positions`.
  * Never moves an existing position. Returns the keys it placed.
+ *
+ * `occupied` is where nodes are drawn now (the canvas's live nodes; default: every remembered
+ * position). A new node takes the first free spot of a seeded spiral around its neighbours, so a
+ * hub that gains hundreds of leaves gets a disc of them instead of a pile; the bounding box for
+ * nodes without placed neighbours comes from `occupied` too, so remembered positions of nodes
+ * long gone cost nothing.
  */
-export function placeNew(positions: Map<string, Pos>, newKeys: readonly string[], edges: readonly LayoutEdge[]): string[] {
+export function placeNew(positions: Map<string, Pos>, newKeys: readonly string[], edges: readonly LayoutEdge[], occupied: Iterable<Pos> = positions.values()): string[] {
   const keys = [...new Set(newKeys)].filter((k) => !positions.has(k)).sort();
   if (keys.length === 0) return [];
   const adj = new Map<string, string[]>();
@@ -246,11 +277,13 @@ export function placeNew(positions: Map<string, Pos>, newKeys: readonly string[]
     (adj.get(e.source) ?? adj.set(e.source, []).get(e.source)!).push(e.target);
     (adj.get(e.target) ?? adj.set(e.target, []).get(e.target)!).push(e.source);
   }
+  const grid = new Occupancy();
   let minX = Infinity;
   let minY = Infinity;
   let maxX = -Infinity;
   let maxY = -Infinity;
-  for (const p of positions.values()) {
+  for (const p of occupied) {
+    grid.add(p);
     minX = Math.min(minX, p.x);
     minY = Math.min(minY, p.y);
     maxX = Math.max(maxX, p.x);
@@ -260,6 +293,24 @@ export function placeNew(positions: Map<string, Pos>, newKeys: readonly string[]
   const cx = (minX + maxX) / 2;
   const cy = (minY + maxY) / 2;
   const ring = Math.max(maxX - minX, maxY - minY) / 2 + SPACING;
+  // Spots of the spiral around each centre are taken in order; occupancy only grows during a
+  // call, so the next search around the same centre resumes where the last one stopped.
+  const resume = new Map<string, number>();
+  const put = (k: string, centre: Pos, first: number): void => {
+    const ck = `${Math.round(centre.x)},${Math.round(centre.y)}`;
+    const turn = (hash32(ck) / 0x100000000) * Math.PI * 2;
+    let i = resume.get(ck) ?? 0;
+    let spot: Pos = centre;
+    for (let tried = 0; tried < MAX_SPOTS; tried++, i++) {
+      const rad = SPIRAL_STEP * Math.sqrt(i + first);
+      const ang = turn + i * GOLDEN_ANGLE;
+      spot = { x: Math.round(centre.x + Math.cos(ang) * rad), y: Math.round(centre.y + Math.sin(ang) * rad) };
+      if (grid.free(spot)) break;
+    }
+    resume.set(ck, i + 1);
+    positions.set(k, spot);
+    grid.add(spot);
+  };
   const placed: string[] = [];
   // Two passes: nodes whose neighbours were placed in this call can use them in the second.
   let pending = keys;
@@ -267,17 +318,13 @@ export function placeNew(positions: Map<string, Pos>, newKeys: readonly string[]
     const rest: string[] = [];
     for (const k of pending) {
       const ns = (adj.get(k) ?? []).map((m) => positions.get(m)).filter((p): p is Pos => !!p);
-      const r = mulberry32(hash32(k));
       if (ns.length > 0) {
-        const mx = ns.reduce((a, p) => a + p.x, 0) / ns.length;
-        const my = ns.reduce((a, p) => a + p.y, 0) / ns.length;
-        const ang = r() * Math.PI * 2;
-        const rad = SPACING * (0.6 + r() * 0.5);
-        positions.set(k, { x: Math.round(mx + Math.cos(ang) * rad), y: Math.round(my + Math.sin(ang) * rad) });
+        const centre = { x: ns.reduce((a, p) => a + p.x, 0) / ns.length, y: ns.reduce((a, p) => a + p.y, 0) / ns.length };
+        put(k, centre, SPIRAL_FIRST);
         placed.push(k);
       } else if (pass === 1) {
-        const ang = r() * Math.PI * 2;
-        positions.set(k, { x: Math.round(cx + Math.cos(ang) * ring), y: Math.round(cy + Math.sin(ang) * ring) });
+        // Outside the drawn graph: the spiral starts at the bounding box's rim.
+        put(k, { x: cx, y: cy }, (ring / SPIRAL_STEP) ** 2);
         placed.push(k);
       } else rest.push(k);
     }

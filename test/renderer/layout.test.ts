@@ -71,6 +71,30 @@ describe('placeNew', () => {
     expect(dist(pos.get('new-1')!, pos.get('c-1-1')!)).toBeLessThan(100);
   });
 
+  it('spreads many new leaves of one hub without overlaps, and keeps clear of drawn nodes', () => {
+    const hub: Pos = { x: 0, y: 0 }
+    const drawn: Pos[] = [hub, { x: 60, y: 0 }, { x: -40, y: 50 }]
+    const pos = new Map<string, Pos>([['hub', hub], ['d1', drawn[1]!], ['d2', drawn[2]!]])
+    const leaves = Array.from({ length: 300 }, (_, i) => `leaf-${String(i).padStart(3, '0')}`)
+    placeNew(pos, leaves, leaves.map((k) => ({ source: 'hub', target: k })), drawn)
+    const all = [...pos.values()]
+    let min = Infinity
+    for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) min = Math.min(min, dist(all[i]!, all[j]!))
+    expect(min).toBeGreaterThanOrEqual(24) // 16 px nodes: none touch
+    // A disc around the hub, not a scatter: every leaf within √300 rings of it.
+    for (const k of leaves) expect(dist(pos.get(k)!, hub)).toBeLessThan(26 * Math.sqrt(300 + 5) * 1.6)
+    // Same input, same places.
+    const again = new Map<string, Pos>([['hub', hub], ['d1', drawn[1]!], ['d2', drawn[2]!]])
+    placeNew(again, [...leaves].reverse(), leaves.map((k) => ({ source: 'hub', target: k })), drawn)
+    expect([...again.entries()].sort()).toEqual([...pos.entries()].sort())
+  })
+
+  it('takes its bounding box from the drawn nodes, not from remembered positions of gone ones', () => {
+    const pos = new Map<string, Pos>([['a', { x: 0, y: 0 }], ['gone', { x: 100_000, y: 100_000 }]])
+    placeNew(pos, ['lonely'], [], [{ x: 0, y: 0 }])
+    expect(dist(pos.get('lonely')!, { x: 0, y: 0 })).toBeLessThan(200)
+  })
+
   it('is deterministic, and places chains of new nodes and isolated ones', () => {
     const base = new Map<string, Pos>([['a', { x: 0, y: 0 }]]);
     const edges = [
