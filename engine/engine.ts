@@ -30,6 +30,7 @@ import { toHex } from './bytes';
 import { applyDirectEdit, type DirectEdit } from './directEdit';
 import { diffFromJournal } from './diff';
 import { EngineError, TickFailedError, TickPatchError } from './errors';
+import { CopyBeforeWrite } from './copyBeforeWrite';
 import { extendSlotsFromFootprint, footprintsConflict } from './footprint';
 import { PackedFootprints, type FootprintList } from './footprintList';
 import { GraphStore } from './graph';
@@ -136,7 +137,8 @@ export class Engine {
   private pendingInputs: DirectEdit[] = [];
   /** First-touch journal of each pending input (same order), for `rollbackInputs`. */
   private pendingJournals: StateJournal[] = [];
-  private initialState: WarpState;
+  /** The state at construction, copied lazily (before the first write, or when first asked for). */
+  private initialState: CopyBeforeWrite;
   private readonly telemetry: TelemetrySink | undefined;
   private readonly bus: MaterializationBus;
   private lastMat: FinalizeReport = { channels: [], errors: [] };
@@ -161,7 +163,7 @@ export class Engine {
     this.policyId = opts.policyId ?? POLICY_ID_NO_POLICY_V0;
     this.telemetry = opts.telemetry;
     this.bus = opts.bus ?? new MaterializationBus();
-    this.initialState = this.state.clone();
+    this.initialState = new CopyBeforeWrite(this.state);
     this.boaw = opts.boaw ?? null;
     this.strictFootprints = opts.strictFootprints ?? false;
     this.rootIndex = opts.incrementalStateRoot === false ? null : new StateRootIndex();
@@ -209,7 +211,7 @@ export class Engine {
     const e = new Engine(new GraphStore(), root.local, opts);
     e.state = state;
     e.currentRoot = root;
-    e.initialState = state.clone();
+    e.initialState = new CopyBeforeWrite(state);
     e.forgetStateRoot();
     e.boaw?.invalidate(e);
     return e;
@@ -607,7 +609,7 @@ export class Engine {
 
   /** The state at construction (U0). */
   initial(): WarpState {
-    return this.initialState;
+    return this.initialState.get();
   }
 
   // ----------------------------------------------------------- direct edits
@@ -752,7 +754,7 @@ export class Engine {
     if (!Number.isInteger(i) || i < 0 || i >= this.history.length) {
       throw new EngineError('InvalidTickIndex', `tick ${i} out of range 0..${this.history.length - 1}`);
     }
-    const state = this.initialState.clone();
+    const state = this.initialState.get().clone();
     for (let t = 0; t <= i; t++) {
       const rec = this.history[t]!;
       for (const e of rec.inputs) applyDirectEdit(state, this.currentRoot, e);

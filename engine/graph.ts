@@ -49,6 +49,8 @@ export class GraphStore {
   private journal: StoreJournal | null = null;
   /** Mutations made while no journal was attached (a cached state root must then rebuild). */
   private untracked = 0;
+  /** Run once, before the next mutation of any kind (copy-before-write snapshots, ./copyBeforeWrite.ts). */
+  private beforeWrite: Array<() => void> | null = null;
 
   constructor(warpId: WarpId = ROOT_WARP) {
     this.warpId = warpId;
@@ -73,6 +75,32 @@ export class GraphStore {
    */
   get untrackedWrites(): number {
     return this.untracked;
+  }
+
+  /** Calls `cb` once, just before this store next changes (any mutation, journaled or not). @internal */
+  onNextWrite(cb: () => void): void {
+    (this.beforeWrite ??= []).push(cb);
+  }
+
+  /** Withdraws a callback registered with `onNextWrite`. @internal */
+  offNextWrite(cb: () => void): void {
+    const cbs = this.beforeWrite;
+    if (!cbs) return;
+    const i = cbs.indexOf(cb);
+    if (i >= 0) cbs.splice(i, 1);
+    if (cbs.length === 0) this.beforeWrite = null;
+  }
+
+  private fireBeforeWrite(): void {
+    const cbs = this.beforeWrite!;
+    this.beforeWrite = null;
+    for (const cb of cbs) cb();
+  }
+
+  /** Sets `warpId` (what `WarpState.upsertInstance` does to the stores it adopts). @internal */
+  assignWarp(w: WarpId): void {
+    if (this.beforeWrite) this.fireBeforeWrite();
+    this.warpId = w;
   }
 
   /** Restores every structure recorded in `j` to its prior value. @internal */
@@ -115,6 +143,7 @@ export class GraphStore {
   }
 
   private noteNode(k: IdHex): void {
+    if (this.beforeWrite) this.fireBeforeWrite();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -123,6 +152,7 @@ export class GraphStore {
     if (!j.nodes.has(k)) j.nodes.set(k, this.nodes.get(k));
   }
   private noteNodeAtt(k: IdHex): void {
+    if (this.beforeWrite) this.fireBeforeWrite();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -131,6 +161,7 @@ export class GraphStore {
     if (!j.nodeAttachments.has(k)) j.nodeAttachments.set(k, this.nodeAtt.get(k));
   }
   private noteEdgeAtt(k: IdHex): void {
+    if (this.beforeWrite) this.fireBeforeWrite();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -139,6 +170,7 @@ export class GraphStore {
     if (!j.edgeAttachments.has(k)) j.edgeAttachments.set(k, this.edgeAtt.get(k));
   }
   private noteEdge(k: IdHex): void {
+    if (this.beforeWrite) this.fireBeforeWrite();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -147,6 +179,7 @@ export class GraphStore {
     if (!j.edges.has(k)) j.edges.set(k, this.edgeIndex.get(k));
   }
   private noteFromBucket(k: IdHex): void {
+    if (this.beforeWrite) this.fireBeforeWrite();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -158,6 +191,7 @@ export class GraphStore {
     }
   }
   private noteToBucket(k: IdHex): void {
+    if (this.beforeWrite) this.fireBeforeWrite();
     const j = this.journal;
     if (!j) {
       this.untracked++;

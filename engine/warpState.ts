@@ -50,6 +50,28 @@ export class WarpState {
   private journal: StateJournal | null = null;
   /** Instance/store changes made with no journal attached (monotonic). */
   private untracked = 0;
+  /** Run once, before the next instance/store change (copy-before-write snapshots). */
+  private beforeWrite: Array<() => void> | null = null;
+
+  /** Calls `cb` once, just before this state's instance table next changes. @internal */
+  onNextWrite(cb: () => void): void {
+    (this.beforeWrite ??= []).push(cb);
+  }
+
+  /** Withdraws a callback registered with `onNextWrite`. @internal */
+  offNextWrite(cb: () => void): void {
+    const cbs = this.beforeWrite;
+    if (!cbs) return;
+    const i = cbs.indexOf(cb);
+    if (i >= 0) cbs.splice(i, 1);
+    if (cbs.length === 0) this.beforeWrite = null;
+  }
+
+  private fireBeforeWrite(): void {
+    const cbs = this.beforeWrite!;
+    this.beforeWrite = null;
+    for (const cb of cbs) cb();
+  }
 
   /**
    * Untracked mutations of the state and of every store (monotonic per object). A cached state
@@ -97,6 +119,7 @@ export class WarpState {
   }
 
   private noteInstance(k: IdHex): void {
+    if (this.beforeWrite) this.fireBeforeWrite();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -105,6 +128,7 @@ export class WarpState {
     if (!j.instances.has(k)) j.instances.set(k, this.instances.get(k));
   }
   private noteStore(k: IdHex): void {
+    if (this.beforeWrite) this.fireBeforeWrite();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -120,7 +144,7 @@ export class WarpState {
     const k = toHex(inst.warpId);
     this.noteInstance(k);
     this.noteStore(k);
-    store.warpId = inst.warpId;
+    store.assignWarp(inst.warpId);
     this.instances.set(k, inst);
     this.stores.set(k, store);
   }
