@@ -23,7 +23,7 @@ describe('canonicalSlotPair', () => {
   it('equals canonicalSlots on each side, whether or not out ⊆ in', () => {
     fc.assert(
       fc.property(fc.array(slot, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }), fc.array(slot, { maxLength: 3 }), (ins, pick, extra) => {
-        const outSubset = pick.filter((i) => ins.length > 0).map((i) => ins[i % ins.length]!);
+        const outSubset = ins.length > 0 ? pick.map((i) => ins[i % ins.length]!) : [];
         for (const outs of [outSubset, [...outSubset, ...extra]]) {
           const [a, b] = canonicalSlotPair(toMap(ins), toMap(outs));
           expect(keys(a)).toEqual(keys(canonicalSlots(ins)));
