@@ -38,7 +38,10 @@ export interface Snapshot {
 /** Nodes reachable from `root`, grouped by warp (hex → set of node hex). @public */
 export function reachability(state: WarpState, root: NodeKey): Map<IdHex, Set<IdHex>> {
   const reach = new Map<IdHex, Set<IdHex>>();
-  const queue: Array<[IdHex, IdHex]> = [];
+  // The queue as two flat arrays (warp, node), not an array of pairs: a 1M-node graph would
+  // otherwise hold a million two-element arrays while it walks.
+  const queueW: IdHex[] = [];
+  const queueN: IdHex[] = [];
   const add = (w: IdHex, n: IdHex): void => {
     let s = reach.get(w);
     if (!s) {
@@ -47,7 +50,8 @@ export function reachability(state: WarpState, root: NodeKey): Map<IdHex, Set<Id
     }
     if (!s.has(n)) {
       s.add(n);
-      queue.push([w, n]);
+      queueW.push(w);
+      queueN.push(n);
     }
   };
   const descend = (c: WarpId): void => {
@@ -57,8 +61,9 @@ export function reachability(state: WarpState, root: NodeKey): Map<IdHex, Set<Id
     if (inst) add(ck, toHex(inst.rootNode));
   };
   add(toHex(root.warp), toHex(root.local));
-  for (let qi = 0; qi < queue.length; qi++) {
-    const [w, n] = queue[qi]!;
+  for (let qi = 0; qi < queueN.length; qi++) {
+    const w = queueW[qi]!;
+    const n = queueN[qi]!;
     const store = state.stores.get(w);
     if (!store) continue;
     for (const e of store.edgesFromHex(n)) {
