@@ -21,6 +21,9 @@ import { ROOT_WARP } from './ident';
 import { OrderedMap } from './orderedMap';
 import type { AttachmentValue, EdgeRecord, NodeRecord } from './record';
 
+/** Inbound edge ids of one node: one bare id (the common case; no array per node) or several in order. */
+type ToBucket = IdHex | IdHex[];
+
 /** First-touch prior values of everything a tick mutated in one store. @internal */
 export class StoreJournal {
   readonly nodes = new Map<IdHex, NodeRecord | undefined>();
@@ -29,7 +32,7 @@ export class StoreJournal {
   /** Edge id → its record before the tick (undefined when it did not exist). */
   readonly edges = new Map<IdHex, EdgeRecord | undefined>();
   readonly edgesFrom = new Map<IdHex, EdgeRecord[] | undefined>();
-  readonly edgesTo = new Map<IdHex, IdHex[] | undefined>();
+  readonly edgesTo = new Map<IdHex, ToBucket | undefined>();
 }
 
 /** @public */
@@ -38,7 +41,8 @@ export class GraphStore {
   // Not readonly only so that `clone` can install copies; nothing else reassigns them.
   private nodes = new OrderedMap<NodeRecord>();
   private edgesFromMap = new OrderedMap<EdgeRecord[]>();
-  private edgesTo = new Map<IdHex, IdHex[]>();
+  /** Node → ids of the edges pointing at it, in insertion order; a lone edge id is kept bare. */
+  private edgesTo = new Map<IdHex, ToBucket>();
   private nodeAtt = new OrderedMap<AttachmentValue>();
   private edgeAtt = new OrderedMap<AttachmentValue>();
   /** edge id → the edge record (from, to, ty); doubles as warp-core's edge_index/edge_to_index. */
@@ -199,7 +203,7 @@ export class GraphStore {
     }
     if (!j.edgesTo.has(k)) {
       const b = this.edgesTo.get(k);
-      j.edgesTo.set(k, b ? b.slice() : undefined);
+      j.edgesTo.set(k, typeof b === 'object' ? b.slice() : b);
     }
   }
 
@@ -235,7 +239,8 @@ export class GraphStore {
   }
   /** Inbound edge ids of `id` in insertion order. */
   edgesToHex(k: IdHex): readonly IdHex[] {
-    return this.edgesTo.get(k) ?? EMPTY_IDS;
+    const b = this.edgesTo.get(k);
+    return b === undefined ? EMPTY_IDS : typeof b === 'string' ? [b] : b;
   }
   hasEdge(id: EdgeId): boolean {
     return this.edgeIndex.has(toHex(id));
@@ -310,8 +315,9 @@ export class GraphStore {
     if (fb) fb.push(r);
     else this.edgesFromMap.set(fromK, [r]);
     const tb = this.edgesTo.get(toK);
-    if (tb) tb.push(k);
-    else this.edgesTo.set(toK, [k]);
+    if (tb === undefined) this.edgesTo.set(toK, k);
+    else if (typeof tb === 'string') this.edgesTo.set(toK, [tb, k]);
+    else tb.push(k);
   }
 
   private removeFromFromBucket(fromK: IdHex, edgeId: EdgeId): void {
@@ -325,12 +331,18 @@ export class GraphStore {
 
   private removeFromToBucket(toK: IdHex, edgeK: IdHex): void {
     const b = this.edgesTo.get(toK);
-    if (!b) return;
+    if (b === undefined) return;
+    if (typeof b === 'string') {
+      if (b === edgeK) this.edgesTo.delete(toK);
+      return;
+    }
     const idx = b.indexOf(edgeK);
     if (idx < 0) return;
     if (b.length === 1) this.edgesTo.delete(toK);
+    else if (b.length === 2) this.edgesTo.set(toK, b[1 - idx]!);
     else b.splice(idx, 1);
   }
+
 
   /** Deletes edge `id` only if it lives in the `from` bucket; also drops its attachment. */
   deleteEdgeExact(from: NodeId, id: EdgeId): boolean {
@@ -365,8 +377,8 @@ export class GraphStore {
     const out = this.edgesFromMap.get(k);
     if (out) for (const e of out.slice()) this.removeEdgeFully(toHex(e.id), e);
     const inbound = this.edgesTo.get(k);
-    if (inbound) {
-      for (const ek of inbound.slice()) {
+    if (inbound !== undefined) {
+      for (const ek of typeof inbound === 'string' ? [inbound] : inbound.slice()) {
         const rec = this.edgeIndex.get(ek);
         if (rec) this.removeEdgeFully(ek, rec);
       }
@@ -398,8 +410,8 @@ export class GraphStore {
     c.edgeAtt = this.edgeAtt.clone();
     c.edgeIndex = this.edgeIndex.clone();
     c.edgesFromMap = this.edgesFromMap.clone((b) => b.slice());
-    c.edgesTo = new Map<IdHex, IdHex[]>();
-    for (const [k, v] of this.edgesTo) c.edgesTo.set(k, v.slice());
+    c.edgesTo = new Map<IdHex, ToBucket>();
+    for (const [k, v] of this.edgesTo) c.edgesTo.set(k, typeof v === 'string' ? v : v.slice());
     c.descendNodes = new Set(this.descendNodes);
     c.descendEdges = new Set(this.descendEdges);
     return c;
