@@ -244,9 +244,10 @@ const GOLDEN_ANGLE = Math.PI * (3 - Math.sqrt(5));
 const MAX_SPOTS = 4000;
 
 class Occupancy {
-  private readonly cells = new Set<string>();
-  private static key(cx: number, cy: number): string {
-    return `${cx},${cy}`;
+  private readonly cells = new Set<number>();
+  /** A small-integer key per cell; cells 32,768 apart share one (only layout quality would notice). */
+  private static key(cx: number, cy: number): number {
+    return (cx & 0x7fff) * 0x8000 + (cy & 0x7fff);
   }
   add(p: Pos): void {
     this.cells.add(Occupancy.key(Math.floor(p.x / CELL), Math.floor(p.y / CELL)));
