@@ -16,7 +16,7 @@
  * - Edits and intents are committed by the host as the next tick: the graph follows through the
  *   normal tick stream; nothing is patched locally.
  */
-import type { EchoBridge, EditDto, EditResultDto, GraphSnapshotDto, Hex, IngestResultDto, InvokeChannel, Req, Res, TickEventDto, TimelineDto } from '../../engine/contract/index';
+import type { EchoBridge, EditDto, EditResultDto, GraphSnapshotDto, Hex, IngestResultDto, InvokeChannel, Req, Res, TickEventDto, TickSummaryDto, TimelineDto } from '../../engine/contract/index';
 import type { EchoStore } from './store';
 import { markLatest, now, PERF } from '../perf';
 import { applyDelta, type AppliedDelta } from './deltaRecords';
@@ -90,10 +90,31 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
   const toast = (code: string, message: string, level: 'error' | 'info' | 'success' = 'error', detail?: string) =>
     s().ui.pushToast({ level, code, message, ...(detail ? { detail } : {}) });
 
+  // Tick summaries extend the timeline in batches: each store update copies the timeline's
+  // records, so one update per tick made a long step (thousands of ticks streaming in) quadratic
+  // and starved input. Flushed in the next task (events already queued join the batch), and
+  // always before a timeline snapshot replaces the records.
+  let pendingSummaries: TickSummaryDto[] = [];
+  let summaryTimer: ReturnType<typeof setTimeout> | null = null;
+  const flushSummaries = () => {
+    if (summaryTimer) clearTimeout(summaryTimer);
+    summaryTimer = null;
+    if (pendingSummaries.length === 0) return;
+    const list = pendingSummaries;
+    pendingSummaries = [];
+    s().timeline.applySummaries(list);
+  };
+  const queueSummary = (summary: TickSummaryDto) => {
+    pendingSummaries.push(summary);
+    summaryTimer ??= setTimeout(flushSummaries, 0);
+  };
+
   async function call<K extends InvokeChannel>(channel: K, req: Req<K>, busy?: string): Promise<Res<K> | undefined> {
     if (busy) s().ui.setBusy(busy, true);
     try {
-      return await bridge.invoke(channel, req);
+      const r = await bridge.invoke(channel, req);
+      flushSummaries(); // what the command streamed is in the timeline before its caller reads it
+      return r;
     } catch (e) {
       const { code, message } = errorOf(e);
       if (code === 'Cancelled') toast(code, message, 'info');
@@ -233,7 +254,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
   const handleTick = (e: TickEventDto, arrival: number, prepared?: AppliedDelta) => {
     markLatest(PERF.tick);
     const st = s();
-    st.timeline.applySummary(e.summary);
+    queueSummary(e.summary);
     if (arrival < snapshotAt) {
       st.graph.coverTick(e.seq);
       return;
@@ -255,6 +276,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
   };
 
   const onTimeline = (dto: TimelineDto) => {
+    flushSummaries();
     const st = s();
     const prevActive = st.timeline.dto?.active;
     st.timeline.setTimeline(dto);
@@ -581,6 +603,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
       tickQueue.length = 0;
       for (const off of offs) off();
       if (detailTimer) clearTimeout(detailTimer);
+      if (summaryTimer) clearTimeout(summaryTimer);
     },
   };
   return controller;

@@ -112,6 +112,8 @@ export interface TimelineSlice {
     setTimeline(dto: TimelineDto): void;
     /** Extends the commit list and the branch head from a tick summary (no round trip). */
     applySummary(s: TickSummaryDto): void;
+    /** `applySummary` for each, in order, as one store update (copies the records once). */
+    applySummaries(list: readonly TickSummaryDto[]): void;
     addSummary(s: TickSummaryDto): void;
     setVerify(v: VerifyDto): void;
     setDivergence(d: (DivergenceDto & { aName: string; bName: string }) | null): void;

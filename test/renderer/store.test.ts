@@ -106,6 +106,24 @@ describe('timeline slice', () => {
     expect(store.getState().timeline.dto!.commits).toHaveLength(2);
   });
 
+  it('applySummaries(list) is one store update equal to applySummary of each in order (duplicates included)', () => {
+    const base = () => {
+      const st = createEchoStore();
+      st.getState().timeline.setTimeline(timeline([commit(h(1), [], 1)], [{ name: 'main', head: h(1) }]));
+      return st;
+    };
+    const list = [summary(h(2), h(1), 2), summary(h(3), h(2), 3, { rejected: 1 }), summary(h(2), h(1), 2), summary(h(4), h(3), 4)];
+    const one = base();
+    for (const x of list) one.getState().timeline.applySummary(x);
+    const batch = base();
+    let updates = 0;
+    batch.subscribe(() => updates++);
+    batch.getState().timeline.applySummaries(list);
+    expect(updates).toBe(1);
+    expect(batch.getState().timeline.dto).toEqual(one.getState().timeline.dto);
+    expect(batch.getState().timeline.summaries).toEqual(one.getState().timeline.summaries);
+  });
+
   it('merge preparation: per-conflict and bulk resolutions', () => {
     const store = createEchoStore();
     const conflict = (key: string) => ({ key, slot: key, base: '1', ours: '2', theirs: '3', oursCommits: [], theirsCommits: [] });

@@ -7,7 +7,7 @@ import type { StateCreator } from 'zustand/vanilla';
 import type { CommitDto, TimelineDto } from '../../../engine/contract/index';
 import type { EchoState, TimelineSlice } from '../types';
 
-export const createTimelineSlice: StateCreator<EchoState, [], [], TimelineSlice> = (set) => ({
+export const createTimelineSlice: StateCreator<EchoState, [], [], TimelineSlice> = (set, get) => ({
   timeline: {
     dto: null,
     summaries: {},
@@ -17,16 +17,27 @@ export const createTimelineSlice: StateCreator<EchoState, [], [], TimelineSlice>
 
     setTimeline: (dto) => set((st) => ({ timeline: { ...st.timeline, dto } })),
 
-    applySummary: (s) =>
+    applySummary: (s) => get().timeline.applySummaries([s]),
+
+    applySummaries: (list) =>
       set((st) => {
-        const summaries = { ...st.timeline.summaries, [s.commit]: s };
+        if (list.length === 0) return {};
+        const summaries = { ...st.timeline.summaries };
+        for (const s of list) summaries[s.commit] = s;
         const dto = st.timeline.dto;
         if (!dto) return { timeline: { ...st.timeline, summaries } };
-        const known = dto.commits.some((c) => c.commit === s.commit);
-        const commit: CommitDto = { commit: s.commit, parents: s.parents, tick: s.tick, kind: s.kind, createdOn: s.branch, rejected: s.rejected };
-        const commits = known ? dto.commits : [...dto.commits, commit];
-        const branches = dto.branches.map((b) => (b.name === s.branch ? { ...b, head: s.commit, tick: s.tick } : b));
-        const next: TimelineDto = { ...dto, commits, branches, viewing: s.commit };
+        const known = new Set(dto.commits.map((c) => c.commit));
+        const added: CommitDto[] = [];
+        let branches = dto.branches;
+        for (const s of list) {
+          if (!known.has(s.commit)) {
+            known.add(s.commit);
+            added.push({ commit: s.commit, parents: s.parents, tick: s.tick, kind: s.kind, createdOn: s.branch, rejected: s.rejected });
+          }
+          branches = branches.map((b) => (b.name === s.branch ? { ...b, head: s.commit, tick: s.tick } : b));
+        }
+        const commits = added.length ? [...dto.commits, ...added] : dto.commits;
+        const next: TimelineDto = { ...dto, commits, branches, viewing: list[list.length - 1]!.commit };
         return { timeline: { ...st.timeline, summaries, dto: next } };
       }),
 
