@@ -94,6 +94,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
   // records, so one update per tick made a long step (thousands of ticks streaming in) quadratic
   // and starved input. Flushed in the next task (events already queued join the batch), and
   // always before a timeline snapshot replaces the records.
+  const MAX_PENDING_SUMMARIES = 256;
   let pendingSummaries: TickSummaryDto[] = [];
   let summaryTimer: ReturnType<typeof setTimeout> | null = null;
   const flushSummaries = () => {
@@ -106,7 +107,8 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
   };
   const queueSummary = (summary: TickSummaryDto) => {
     pendingSummaries.push(summary);
-    summaryTimer ??= setTimeout(flushSummaries, 0);
+    if (pendingSummaries.length >= MAX_PENDING_SUMMARIES) flushSummaries();
+    else summaryTimer ??= setTimeout(flushSummaries, 0);
   };
 
   async function call<K extends InvokeChannel>(channel: K, req: Req<K>, busy?: string): Promise<Res<K> | undefined> {
