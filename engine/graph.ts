@@ -15,6 +15,7 @@
  * each structure it touches (first touch only). That gives exact rollback and the before-values a
  * diff needs, without cloning the store per tick.
  */
+import { WriteHooks } from './writeHooks';
 import { bytesEqual, fromHex, toHex } from './bytes';
 import type { EdgeId, IdHex, NodeId, WarpId } from './ident';
 import { ROOT_WARP } from './ident';
@@ -53,8 +54,8 @@ export class GraphStore {
   private journal: StoreJournal | null = null;
   /** Mutations made while no journal was attached (a cached state root must then rebuild). */
   private untracked = 0;
-  /** Run once, before the next mutation of any kind (copy-before-write snapshots, ./copyBeforeWrite.ts). */
-  private beforeWrite: Array<() => void> | null = null;
+  /** Run once, just before the next mutation (copy-before-write snapshots, ./copyBeforeWrite.ts). */
+  private readonly writeHooks = new WriteHooks();
 
   constructor(warpId: WarpId = ROOT_WARP) {
     this.warpId = warpId;
@@ -83,27 +84,18 @@ export class GraphStore {
 
   /** Calls `cb` once, just before this store next changes (any mutation, journaled or not). @internal */
   onNextWrite(cb: () => void): void {
-    (this.beforeWrite ??= []).push(cb);
+    this.writeHooks.add(cb);
   }
 
   /** Withdraws a callback registered with `onNextWrite`. @internal */
   offNextWrite(cb: () => void): void {
-    const cbs = this.beforeWrite;
-    if (!cbs) return;
-    const i = cbs.indexOf(cb);
-    if (i >= 0) cbs.splice(i, 1);
-    if (cbs.length === 0) this.beforeWrite = null;
+    this.writeHooks.remove(cb);
   }
 
-  private fireBeforeWrite(): void {
-    const cbs = this.beforeWrite!;
-    this.beforeWrite = null;
-    for (const cb of cbs) cb();
-  }
 
   /** Sets `warpId` (what `WarpState.upsertInstance` does to the stores it adopts). @internal */
   assignWarp(w: WarpId): void {
-    if (this.beforeWrite) this.fireBeforeWrite();
+    if (this.writeHooks.armed) this.writeHooks.fire();
     this.warpId = w;
   }
 
@@ -147,7 +139,7 @@ export class GraphStore {
   }
 
   private noteNode(k: IdHex): void {
-    if (this.beforeWrite) this.fireBeforeWrite();
+    if (this.writeHooks.armed) this.writeHooks.fire();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -156,7 +148,7 @@ export class GraphStore {
     if (!j.nodes.has(k)) j.nodes.set(k, this.nodes.get(k));
   }
   private noteNodeAtt(k: IdHex): void {
-    if (this.beforeWrite) this.fireBeforeWrite();
+    if (this.writeHooks.armed) this.writeHooks.fire();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -165,7 +157,7 @@ export class GraphStore {
     if (!j.nodeAttachments.has(k)) j.nodeAttachments.set(k, this.nodeAtt.get(k));
   }
   private noteEdgeAtt(k: IdHex): void {
-    if (this.beforeWrite) this.fireBeforeWrite();
+    if (this.writeHooks.armed) this.writeHooks.fire();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -174,7 +166,7 @@ export class GraphStore {
     if (!j.edgeAttachments.has(k)) j.edgeAttachments.set(k, this.edgeAtt.get(k));
   }
   private noteEdge(k: IdHex): void {
-    if (this.beforeWrite) this.fireBeforeWrite();
+    if (this.writeHooks.armed) this.writeHooks.fire();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -183,7 +175,7 @@ export class GraphStore {
     if (!j.edges.has(k)) j.edges.set(k, this.edgeIndex.get(k));
   }
   private noteFromBucket(k: IdHex): void {
-    if (this.beforeWrite) this.fireBeforeWrite();
+    if (this.writeHooks.armed) this.writeHooks.fire();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -195,7 +187,7 @@ export class GraphStore {
     }
   }
   private noteToBucket(k: IdHex): void {
-    if (this.beforeWrite) this.fireBeforeWrite();
+    if (this.writeHooks.armed) this.writeHooks.fire();
     const j = this.journal;
     if (!j) {
       this.untracked++;

@@ -12,6 +12,7 @@
  * - Journal: `beginJournal()` records first-touch prior values of instances/stores and attaches a
  *   `StoreJournal` to every pre-existing store, so a failed tick can be rolled back exactly.
  */
+import { WriteHooks } from './writeHooks';
 import { toHex } from './bytes';
 import { TickPatchError } from './errors';
 import { GraphStore, type StoreJournal } from './graph';
@@ -50,28 +51,19 @@ export class WarpState {
   private journal: StateJournal | null = null;
   /** Instance/store changes made with no journal attached (monotonic). */
   private untracked = 0;
-  /** Run once, before the next instance/store change (copy-before-write snapshots). */
-  private beforeWrite: Array<() => void> | null = null;
+  /** Run once, just before the next mutation (copy-before-write snapshots, ./copyBeforeWrite.ts). */
+  private readonly writeHooks = new WriteHooks();
 
   /** Calls `cb` once, just before this state's instance table next changes. @internal */
   onNextWrite(cb: () => void): void {
-    (this.beforeWrite ??= []).push(cb);
+    this.writeHooks.add(cb);
   }
 
   /** Withdraws a callback registered with `onNextWrite`. @internal */
   offNextWrite(cb: () => void): void {
-    const cbs = this.beforeWrite;
-    if (!cbs) return;
-    const i = cbs.indexOf(cb);
-    if (i >= 0) cbs.splice(i, 1);
-    if (cbs.length === 0) this.beforeWrite = null;
+    this.writeHooks.remove(cb);
   }
 
-  private fireBeforeWrite(): void {
-    const cbs = this.beforeWrite!;
-    this.beforeWrite = null;
-    for (const cb of cbs) cb();
-  }
 
   /**
    * Untracked mutations of the state and of every store (monotonic per object). A cached state
@@ -119,7 +111,7 @@ export class WarpState {
   }
 
   private noteInstance(k: IdHex): void {
-    if (this.beforeWrite) this.fireBeforeWrite();
+    if (this.writeHooks.armed) this.writeHooks.fire();
     const j = this.journal;
     if (!j) {
       this.untracked++;
@@ -128,7 +120,7 @@ export class WarpState {
     if (!j.instances.has(k)) j.instances.set(k, this.instances.get(k));
   }
   private noteStore(k: IdHex): void {
-    if (this.beforeWrite) this.fireBeforeWrite();
+    if (this.writeHooks.armed) this.writeHooks.fire();
     const j = this.journal;
     if (!j) {
       this.untracked++;
