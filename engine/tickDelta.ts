@@ -46,29 +46,40 @@ export const DEFAULT_ORIGIN: OpOrigin = Object.freeze({ intentId: 0, ruleId: 0, 
 
 const Z64 = '0'.repeat(64);
 
+/** The 64-char owner/plane field of an attachment key, one constant per combination. */
+const TAGPADS: Readonly<Record<string, string>> = {
+  'node/alpha': '0101' + '0'.repeat(60),
+  'node/beta': '0102' + '0'.repeat(60),
+  'edge/alpha': '0201' + '0'.repeat(60),
+  'edge/beta': '0202' + '0'.repeat(60),
+};
+
 function tagpad(k: AttachmentKey): string {
-  return (k.owner === 'node' ? '01' : '02') + (k.plane === 'alpha' ? '01' : '02') + '0'.repeat(60);
+  return (k.owner === 'node' ? (k.plane === 'alpha' ? TAGPADS['node/alpha'] : TAGPADS['node/beta']) : k.plane === 'alpha' ? TAGPADS['edge/alpha'] : TAGPADS['edge/beta'])!;
 }
+
+/** One flat string (`+` would leave a rope that every comparison of the sort walks). */
+const key4 = (a: string, b: string, c: string, d: string): string => [a, b, c, d].join('');
 
 /** The op's canonical sort key as a fixed-width hex string (kind ‖ warp ‖ a ‖ b). @public */
 export function opSortKey(op: WarpOp): string {
   switch (op.op) {
     case 'OpenPortal':
-      return '01' + toHex(op.key.warp) + tagpad(op.key) + toHex(op.key.local);
+      return key4('01', toHex(op.key.warp), tagpad(op.key), toHex(op.key.local));
     case 'UpsertWarpInstance':
-      return '02' + toHex(op.instance.warpId) + toHex(op.instance.warpId) + Z64;
+      return key4('02', toHex(op.instance.warpId), toHex(op.instance.warpId), Z64);
     case 'DeleteWarpInstance':
-      return '03' + toHex(op.warp) + toHex(op.warp) + Z64;
+      return key4('03', toHex(op.warp), toHex(op.warp), Z64);
     case 'DeleteEdge':
-      return '04' + toHex(op.warp) + toHex(op.from) + toHex(op.edgeId);
+      return key4('04', toHex(op.warp), toHex(op.from), toHex(op.edgeId));
     case 'DeleteNode':
-      return '05' + toHex(op.node.warp) + toHex(op.node.local) + Z64;
+      return key4('05', toHex(op.node.warp), toHex(op.node.local), Z64);
     case 'UpsertNode':
-      return '06' + toHex(op.node.warp) + toHex(op.node.local) + Z64;
+      return key4('06', toHex(op.node.warp), toHex(op.node.local), Z64);
     case 'UpsertEdge':
-      return '07' + toHex(op.warp) + toHex(op.record.from) + toHex(op.record.id);
+      return key4('07', toHex(op.warp), toHex(op.record.from), toHex(op.record.id));
     case 'SetAttachment':
-      return '08' + toHex(op.key.warp) + tagpad(op.key) + toHex(op.key.local);
+      return key4('08', toHex(op.key.warp), tagpad(op.key), toHex(op.key.local));
   }
 }
 
@@ -118,8 +129,17 @@ export class TickDelta {
  * @public
  */
 export function canonicalizeOps(ops: readonly WarpOp[]): WarpOp[] {
+  const n = ops.length;
+  const keys = new Array<string>(n);
+  let ascending = true;
+  for (let i = 0; i < n; i++) {
+    keys[i] = opSortKey(ops[i]!);
+    if (ascending && i > 0 && !(keys[i - 1]! < keys[i]!)) ascending = false;
+  }
+  // Strictly ascending (a diff's output, a patch read back): already canonical, no duplicates.
+  if (ascending) return ops.slice();
   const byKey = new Map<string, WarpOp>();
-  for (const op of ops) byKey.set(opSortKey(op), op);
-  const keys = Array.from(byKey.keys()).sort();
-  return keys.map((k) => byKey.get(k) as WarpOp);
+  for (let i = 0; i < n; i++) byKey.set(keys[i]!, ops[i]!);
+  const sorted = Array.from(byKey.keys()).sort();
+  return sorted.map((k) => byKey.get(k) as WarpOp);
 }
