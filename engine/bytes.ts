@@ -28,10 +28,38 @@ const HEX_BLOCK = 4096;
  */
 export function toHex(bytes: Uint8Array): string {
   const n = bytes.length;
+  if (n === 32) return idHex(bytes);
   if (n <= HEX_BLOCK) return hexBlock(bytes, 0, n);
   const parts: string[] = [];
   for (let i = 0; i < n; i += HEX_BLOCK) parts.push(hexBlock(bytes, i, Math.min(n, i + HEX_BLOCK)));
   return parts.join('');
+}
+
+/**
+ * The last id converted, by identity and by content: matcher, footprint and executor of one
+ * candidate, and a store's consecutive lookups, ask for the same id's hex several times in a row.
+ * Compared byte for byte before reuse, so a changed or different array never gets a stale string.
+ */
+const lastId = new Uint8Array(32);
+let lastIdObj: Uint8Array | null = null;
+let lastIdHex = '';
+
+function idHex(bytes: Uint8Array): string {
+  if (bytes === lastIdObj) {
+    let same = true;
+    for (let i = 0; i < 32; i++) {
+      if (bytes[i] !== lastId[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return lastIdHex;
+  }
+  const h = hexBlock(bytes, 0, 32);
+  lastId.set(bytes);
+  lastIdObj = bytes;
+  lastIdHex = h;
+  return h;
 }
 
 function hexBlock(bytes: Uint8Array, from: number, to: number): string {

@@ -33,6 +33,17 @@ describe('toHex', () => {
     }
   });
 
+  it('an id changed in place between two calls gets its new hex (the last-id memo checks content)', () => {
+    const id = pseudoBytes(32, 99);
+    const first = toHex(id);
+    expect(toHex(id)).toBe(first);
+    id[31] = id[31]! ^ 1;
+    expect(toHex(id)).toBe(naiveHex(id));
+    expect(toHex(id)).not.toBe(first);
+    const copy = id.slice();
+    expect(toHex(copy)).toBe(naiveHex(id));
+  });
+
   it('sorts like the bytes (plain string order of equal-length hex is memcmp order)', () => {
     const ids = Array.from({ length: 500 }, (_, i) => pseudoBytes(32, i + 1));
     const byBytes = ids.slice().sort(compareBytes).map(toHex);
