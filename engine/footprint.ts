@@ -233,31 +233,22 @@ export function conflictingSlots(candidate: Footprint, candWarp: WarpId, blocker
  */
 export function extendSlotsFromFootprint(fp: Footprint, warp: WarpId, inSlots: Map<string, SlotId>, outSlots: Map<string, SlotId>): void {
   const w = toHex(warp);
-  for (const [k, id] of fp.nRead) inSlots.set('1' + w + k, { kind: 'node', key: { warp, local: id } });
-  for (const [k, id] of fp.nWrite) {
-    const s: SlotId = { kind: 'node', key: { warp, local: id } };
-    inSlots.set('1' + w + k, s);
-    outSlots.set('1' + w + k, s);
-  }
-  for (const [k, id] of fp.eRead) inSlots.set('2' + w + k, { kind: 'edge', key: { warp, local: id } });
-  for (const [k, id] of fp.eWrite) {
-    const s: SlotId = { kind: 'edge', key: { warp, local: id } };
-    inSlots.set('2' + w + k, s);
-    outSlots.set('2' + w + k, s);
-  }
-  for (const [k, key] of fp.aRead) inSlots.set('3' + k, { kind: 'attachment', key });
-  for (const [k, key] of fp.aWrite) {
-    const s: SlotId = { kind: 'attachment', key };
-    inSlots.set('3' + k, s);
-    outSlots.set('3' + k, s);
-  }
-  for (const [k, p] of fp.bIn) inSlots.set('4' + k, { kind: 'port', port: p });
-  for (const [k, p] of fp.bOut) {
-    const s: SlotId = { kind: 'port', port: p };
-    inSlots.set('4' + k, s);
-    outSlots.set('4' + k, s);
-  }
+  // Keys are `slotSortKey`s, joined into flat strings (they are sorted and hashed in bulk).
+  const read = (k: string, s: SlotId) => inSlots.set(k, s);
+  const write = (k: string, s: SlotId) => {
+    inSlots.set(k, s);
+    outSlots.set(k, s);
+  };
+  for (const [k, id] of fp.nRead) read(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } });
+  for (const [k, id] of fp.nWrite) write(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } });
+  for (const [k, id] of fp.eRead) read(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } });
+  for (const [k, id] of fp.eWrite) write(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } });
+  for (const [k, key] of fp.aRead) read(['3', k].join(''), { kind: 'attachment', key });
+  for (const [k, key] of fp.aWrite) write(['3', k].join(''), { kind: 'attachment', key });
+  for (const [k, p] of fp.bIn) read(['4', k].join(''), { kind: 'port', port: p });
+  for (const [k, p] of fp.bOut) write(['4', k].join(''), { kind: 'port', port: p });
 }
+
 
 /** Warp-core's `pack_port_key(node, port_id, dir_in)` helper (only node bytes 0..3 survive). @public */
 export function packPortKey(node: NodeId, portId: number, dirIn: boolean): PortKey {

@@ -118,11 +118,12 @@ export function attachmentKeysEqual(a: AttachmentKey, b: AttachmentKey): boolean
 }
 
 /** Order key of a NodeKey / EdgeKey: (warp, local). @internal */
-export const pairKey = (warp: Uint8Array, local: Uint8Array): string => toHex(warp) + toHex(local);
+export const pairKey = (warp: Uint8Array, local: Uint8Array): string => [toHex(warp), toHex(local)].join('');
 
 /** Order key of an AttachmentKey: (owner tag, warp, local, plane tag). @internal */
 export function attachmentSortKey(k: AttachmentKey): string {
-  return (k.owner === 'node' ? '1' : '2') + toHex(k.warp) + toHex(k.local) + (k.plane === 'alpha' ? '1' : '2');
+  // Joined, not appended: one flat string (these keys are sorted and hashed in bulk).
+  return [k.owner === 'node' ? '1' : '2', toHex(k.warp), toHex(k.local), k.plane === 'alpha' ? '1' : '2'].join('');
 }
 
 /** Fixed-width big-endian hex of a u64, so string order equals numeric order. @internal */
@@ -134,11 +135,11 @@ export function u64SortKey(v: bigint): string {
 export function slotSortKey(s: SlotId): string {
   switch (s.kind) {
     case 'node':
-      return '1' + pairKey(s.key.warp, s.key.local);
+      return ['1', toHex(s.key.warp), toHex(s.key.local)].join('');
     case 'edge':
-      return '2' + pairKey(s.key.warp, s.key.local);
+      return ['2', toHex(s.key.warp), toHex(s.key.local)].join('');
     case 'attachment':
-      return '3' + attachmentSortKey(s.key);
+      return ['3', attachmentSortKey(s.key)].join('');
     case 'port':
       return '4' + u64SortKey(s.port);
   }
