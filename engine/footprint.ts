@@ -234,19 +234,20 @@ export function conflictingSlots(candidate: Footprint, candWarp: WarpId, blocker
 export function extendSlotsFromFootprint(fp: Footprint, warp: WarpId, inSlots: Map<string, SlotId>, outSlots: Map<string, SlotId>): void {
   const w = toHex(warp);
   // Keys are `slotSortKey`s, joined into flat strings (they are sorted and hashed in bulk).
-  const read = (k: string, s: SlotId) => inSlots.set(k, s);
-  const write = (k: string, s: SlotId) => {
-    inSlots.set(k, s);
-    outSlots.set(k, s);
-  };
-  for (const [k, id] of fp.nRead) read(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } });
-  for (const [k, id] of fp.nWrite) write(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } });
-  for (const [k, id] of fp.eRead) read(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } });
-  for (const [k, id] of fp.eWrite) write(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } });
-  for (const [k, key] of fp.aRead) read(['3', k].join(''), { kind: 'attachment', key });
-  for (const [k, key] of fp.aWrite) write(['3', k].join(''), { kind: 'attachment', key });
-  for (const [k, p] of fp.bIn) read(['4', k].join(''), { kind: 'port', port: p });
-  for (const [k, p] of fp.bOut) write(['4', k].join(''), { kind: 'port', port: p });
+  for (const [k, id] of fp.nRead) inSlots.set(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } });
+  for (const [k, id] of fp.nWrite) addWrittenSlot(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } }, inSlots, outSlots);
+  for (const [k, id] of fp.eRead) inSlots.set(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } });
+  for (const [k, id] of fp.eWrite) addWrittenSlot(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } }, inSlots, outSlots);
+  for (const [k, key] of fp.aRead) inSlots.set(['3', k].join(''), { kind: 'attachment', key });
+  for (const [k, key] of fp.aWrite) addWrittenSlot(['3', k].join(''), { kind: 'attachment', key }, inSlots, outSlots);
+  for (const [k, p] of fp.bIn) inSlots.set(['4', k].join(''), { kind: 'port', port: p });
+  for (const [k, p] of fp.bOut) addWrittenSlot(['4', k].join(''), { kind: 'port', port: p }, inSlots, outSlots);
+}
+
+/** A written slot is also read: it enters both maps (what `canonicalSlotPair` relies on). */
+function addWrittenSlot(k: string, s: SlotId, inSlots: Map<string, SlotId>, outSlots: Map<string, SlotId>): void {
+  inSlots.set(k, s);
+  outSlots.set(k, s);
 }
 
 

@@ -47,15 +47,15 @@ export const DEFAULT_ORIGIN: OpOrigin = Object.freeze({ intentId: 0, ruleId: 0, 
 const Z64 = '0'.repeat(64);
 
 /** The 64-char owner/plane field of an attachment key, one constant per combination. */
-const TAGPADS: Readonly<Record<string, string>> = {
-  'node/alpha': '0101' + '0'.repeat(60),
-  'node/beta': '0102' + '0'.repeat(60),
-  'edge/alpha': '0201' + '0'.repeat(60),
-  'edge/beta': '0202' + '0'.repeat(60),
-};
+const PAD60 = '0'.repeat(60);
+const TAG_NODE_ALPHA = '0101' + PAD60;
+const TAG_NODE_BETA = '0102' + PAD60;
+const TAG_EDGE_ALPHA = '0201' + PAD60;
+const TAG_EDGE_BETA = '0202' + PAD60;
 
 function tagpad(k: AttachmentKey): string {
-  return (k.owner === 'node' ? (k.plane === 'alpha' ? TAGPADS['node/alpha'] : TAGPADS['node/beta']) : k.plane === 'alpha' ? TAGPADS['edge/alpha'] : TAGPADS['edge/beta'])!;
+  if (k.owner === 'node') return k.plane === 'alpha' ? TAG_NODE_ALPHA : TAG_NODE_BETA;
+  return k.plane === 'alpha' ? TAG_EDGE_ALPHA : TAG_EDGE_BETA;
 }
 
 /** One flat string (`+` would leave a rope that every comparison of the sort walks). */

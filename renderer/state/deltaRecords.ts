@@ -71,22 +71,8 @@ export function* applyDelta(
   let typesChanged = false;
   let ops = 0;
   const tick = () => sliced && ++ops % STEP === 0;
-  for (const r of d.removeEdges) {
-    const k = elementKey(r.warp, r.id);
-    if (k in edges) {
-      delete edges[k];
-      removeEdges.push(k);
-    }
-    if (tick()) yield;
-  }
-  for (const r of d.removeNodes) {
-    const k = elementKey(r.warp, r.id);
-    if (k in nodes) {
-      delete nodes[k];
-      removeNodes.push(k);
-    }
-    if (tick()) yield;
-  }
+  yield* removeKeys(d.removeEdges, edges, removeEdges, tick);
+  yield* removeKeys(d.removeNodes, nodes, removeNodes, tick);
   if (removeEdges.length || removeNodes.length) structural = true;
   const types = new Set<Hex>();
   for (const n of d.upsertNodes) {
@@ -117,6 +103,18 @@ export function* applyDelta(
     change: { kind: 'delta', upsertNodes, removeNodes, upsertEdges, removeEdges, structural },
     shapeChanged: structural || typesChanged,
   };
+}
+
+/** Deletes the referenced elements that `rec` has, listing their keys in `removed`. */
+function* removeKeys<T>(refs: readonly { readonly warp: Hex; readonly id: Hex }[], rec: Record<ElementKey, T>, removed: string[], tick: () => boolean): Generator<void, void, void> {
+  for (const r of refs) {
+    const k = elementKey(r.warp, r.id);
+    if (k in rec) {
+      delete rec[k];
+      removed.push(k);
+    }
+    if (tick()) yield;
+  }
 }
 
 /** Runs a generator to its end in this task. */
