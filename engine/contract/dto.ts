@@ -44,6 +44,33 @@ export interface EdgeDto {
   readonly attachment: AttachmentDto | null;
 }
 
+/**
+ * A node as the graph views hold it (snapshots and tick deltas): its shape and what the canvas
+ * draws, never its attachment's value. A world that rewrites 100k attachments per tick changes no
+ * graph record, so its tick deltas stay small; the inspector asks for values (`echo:query.node`).
+ */
+export interface GraphNodeDto {
+  readonly id: Hex;
+  readonly warp: Hex;
+  readonly type: Hex;
+  readonly label?: string;
+  readonly typeLabel?: string;
+  /** The child warp, when the node's α attachment is a portal (descend); absent otherwise. */
+  readonly portal?: Hex;
+  readonly reachable: boolean;
+}
+
+/** An edge as the graph views hold it: its shape, never its β attachment (`echo:query.edge`). */
+export interface GraphEdgeDto {
+  readonly id: Hex;
+  readonly warp: Hex;
+  readonly from: Hex;
+  readonly to: Hex;
+  readonly type: Hex;
+  readonly label?: string;
+  readonly typeLabel?: string;
+}
+
 export interface InstanceDto {
   readonly warp: Hex;
   readonly rootNode: Hex;
@@ -60,19 +87,25 @@ export interface GraphSnapshotDto {
   readonly rootWarp: Hex;
   readonly rootNode: Hex;
   readonly instances: readonly InstanceDto[];
-  readonly nodes: readonly NodeDto[];
-  readonly edges: readonly EdgeDto[];
+  readonly nodes: readonly GraphNodeDto[];
+  readonly edges: readonly GraphEdgeDto[];
 }
 
 /** The change between two consecutive commits of the viewed branch. */
 export interface GraphDeltaDto {
   readonly fromCommit: Hex | null;
   readonly toCommit: Hex;
-  readonly upsertNodes: readonly NodeDto[];
+  /**
+   * Nodes whose graph record changed (created, type, label, reachability, portal). An attachment
+   * value rewrite alone changes no graph record and is not listed; `valueChanges` counts those.
+   */
+  readonly upsertNodes: readonly GraphNodeDto[];
   readonly removeNodes: readonly { readonly warp: Hex; readonly id: Hex }[];
-  readonly upsertEdges: readonly EdgeDto[];
+  readonly upsertEdges: readonly GraphEdgeDto[];
   readonly removeEdges: readonly { readonly warp: Hex; readonly id: Hex }[];
   readonly instances: readonly InstanceDto[];
+  /** Attachments (α and β) whose value changed with no change to any graph record. */
+  readonly valueChanges: number;
 }
 
 export interface RuleCountDto {

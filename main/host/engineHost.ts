@@ -46,6 +46,8 @@ import {
   type IngestResultDto,
   type EventChannel,
   type GraphDeltaDto,
+  type GraphEdgeDto,
+  type GraphNodeDto,
   type GraphSnapshotDto,
   type InstanceDto,
   type InvokeChannel,
@@ -103,6 +105,21 @@ export class HostError extends Error {
   }
 }
 
+/** What the graph views were last told about the head: its reachable and its portal nodes. */
+interface ViewFacts {
+  readonly commit: string | null;
+  readonly reach: Map<string, Set<string>>;
+  /** `warp + id` of every node whose α attachment is a portal (descend). */
+  readonly portals: ReadonlySet<string>;
+}
+
+/** Keys (`warp + id`) of the portal nodes of `state`, in O(#portals). */
+function portalNodes(state: WarpState): Set<string> {
+  const out = new Set<string>();
+  for (const [w, store] of state.stores.unorderedEntries()) for (const [owner] of store.descendingAttachments()) if (owner.owner === 'node') out.add(w + toHex(owner.local));
+  return out;
+}
+
 export class EngineHost {
   private session!: WorldSession;
   private timeline!: Timeline;
@@ -110,7 +127,11 @@ export class EngineHost {
   private worldSource = '';
   private labels: LabelBook = new Map();
   private viewing: string | null = null;
-  private lastReach: { commit: string | null; reach: Map<string, Set<string>> } | null = null;
+  /**
+   * What the graph views last saw of the head (reachability, portal nodes) and at which commit: a
+   * delta from that commit re-sends exactly the nodes whose reachability or portal flag changed.
+   */
+  private lastView: ViewFacts | null = null;
   private seq = 0;
   private playTimer: ReturnType<typeof setInterval> | null = null;
   private tps = 10;
@@ -213,7 +234,8 @@ export class EngineHost {
   }
 
   private resetReach(): void {
-    this.lastReach = { commit: this.timeline.head(), reach: reachability(this.session.engine.warpState, this.timeline.env.root) };
+    const state = this.session.engine.warpState;
+    this.lastView = { commit: this.timeline.head(), reach: reachability(state, this.timeline.env.root), portals: portalNodes(state) };
   }
 
   /** Subscribes to pushed events; returns an unsubscribe function. */
@@ -603,6 +625,31 @@ export class EngineHost {
     };
   }
 
+  private graphNodeDto(state: WarpState, warp: string, id: string, reach: Map<string, Set<string>>): GraphNodeDto {
+    const store = state.stores.get(warp)!;
+    const rec = store.nodeByHex(id)!;
+    const label = this.label(id);
+    const type = toHex(rec.ty);
+    const typeLabel = this.label(type);
+    const att = store.nodeAttachmentByHex(id);
+    return {
+      id,
+      warp,
+      type,
+      ...(label ? { label } : {}),
+      ...(typeLabel ? { typeLabel } : {}),
+      ...(att?.kind === 'descend' ? { portal: toHex(att.warp) } : {}),
+      reachable: reach.get(warp)?.has(id) ?? false,
+    };
+  }
+
+  private graphEdgeDto(warp: string, e: EdgeRecord): GraphEdgeDto {
+    const id = toHex(e.id);
+    const label = this.label(id);
+    const typeLabel = this.label(toHex(e.ty));
+    return { id, warp, from: toHex(e.from), to: toHex(e.to), type: toHex(e.ty), ...(label ? { label } : {}), ...(typeLabel ? { typeLabel } : {}) };
+  }
+
   private edgeDto(warp: string, e: EdgeRecord, att: AttachmentValue | undefined): EdgeDto {
     const id = toHex(e.id);
     const label = this.label(id);
@@ -627,15 +674,12 @@ export class EngineHost {
   private snapshotDto(commit: string | null): GraphSnapshotDto {
     const state = this.stateFor(commit);
     const reach = reachability(state, this.timeline.env.root);
-    if (commit === this.timeline.head()) this.lastReach = { commit, reach };
-    const nodes: NodeDto[] = [];
-    const edges: EdgeDto[] = [];
+    if (commit === this.timeline.head()) this.lastView = { commit, reach, portals: portalNodes(state) };
+    const nodes: GraphNodeDto[] = [];
+    const edges: GraphEdgeDto[] = [];
     for (const [w, store] of state.stores.sortedEntries()) {
-      for (const id of store.nodeIdsSorted()) nodes.push(this.nodeDto(state, w, id, reach));
-      for (const id of store.edgeIdsSorted()) {
-        const e = store.edgeByHex(id)!;
-        edges.push(this.edgeDto(w, e, store.edgeAttachmentByHex(id)));
-      }
+      for (const id of store.nodeIdsSorted()) nodes.push(this.graphNodeDto(state, w, id, reach));
+      for (const id of store.edgeIdsSorted()) edges.push(this.graphEdgeDto(w, store.edgeByHex(id)!));
     }
     return {
       commit,
@@ -649,23 +693,30 @@ export class EngineHost {
     };
   }
 
-  /** The compact graph change of one commit, from its diff patch (never the whole graph). */
+  /**
+   * The compact graph change of one commit, from its diff patch (never the whole graph). Lists
+   * the graph records the commit changed; an attachment value rewrite alone is only counted
+   * (`valueChanges`): a node is re-sent for an α change only when it is, or was, a portal — known
+   * from `lastView` when it describes `from`, otherwise every α change is re-sent.
+   */
   private deltaDto(from: string | null, node: CommitNode): GraphDeltaDto {
     const state = this.session.engine.warpState;
     const reach = reachability(state, this.timeline.env.root);
-    const upNodes = new Map<string, NodeDto>();
+    const prev = this.lastView?.commit === from ? this.lastView : null;
+    const upNodes = new Map<string, GraphNodeDto>();
     const rmNodes = new Map<string, { warp: string; id: string }>();
-    const upEdges = new Map<string, EdgeDto>();
+    const upEdges = new Map<string, GraphEdgeDto>();
     const rmEdges = new Map<string, { warp: string; id: string }>();
+    const valueOnly = new Set<string>();
     const touchNode = (w: string, id: string) => {
       const store = state.stores.get(w);
-      if (store?.nodeByHex(id)) upNodes.set(w + id, this.nodeDto(state, w, id, reach));
+      if (store?.nodeByHex(id)) upNodes.set(w + id, this.graphNodeDto(state, w, id, reach));
       else rmNodes.set(w + id, { warp: w, id });
     };
     const touchEdge = (w: string, id: string) => {
       const store = state.stores.get(w);
       const e = store?.edgeByHex(id);
-      if (store && e) upEdges.set(w + id, this.edgeDto(w, e, store.edgeAttachmentByHex(id)));
+      if (store && e) upEdges.set(w + id, this.graphEdgeDto(w, e));
       else rmEdges.set(w + id, { warp: w, id });
     };
     let instancesChanged = false;
@@ -681,10 +732,13 @@ export class EngineHost {
         case 'DeleteEdge':
           touchEdge(toHex(op.warp), toHex(op.edgeId));
           break;
-        case 'SetAttachment':
-          if (op.key.owner === 'node') touchNode(toHex(op.key.warp), toHex(op.key.local));
-          else touchEdge(toHex(op.key.warp), toHex(op.key.local));
+        case 'SetAttachment': {
+          const w = toHex(op.key.warp);
+          const id = toHex(op.key.local);
+          if (op.key.owner === 'node' && (!prev || op.value?.kind === 'descend' || prev.portals.has(w + id))) touchNode(w, id);
+          else valueOnly.add(op.key.owner + w + id);
           break;
+        }
         case 'OpenPortal': {
           instancesChanged = true;
           const cw = toHex(op.childWarp);
@@ -712,12 +766,17 @@ export class EngineHost {
     }
     for (const c of this.pendingCascade) touchEdge(c.warp, c.id);
     // Nodes whose reachability flipped (e.g. a consumed intent's event node) are re-sent too.
-    const prev = this.lastReach;
-    if (prev && prev.commit === from) {
+    if (prev) {
       for (const [w, set] of reach) for (const id of set) if (!prev.reach.get(w)?.has(id) && state.stores.get(w)?.nodeByHex(id)) touchNode(w, id);
       for (const [w, set] of prev.reach) for (const id of set) if (!reach.get(w)?.has(id) && state.stores.get(w)?.nodeByHex(id)) touchNode(w, id);
     }
-    this.lastReach = { commit: node.hex, reach };
+    this.lastView = { commit: node.hex, reach, portals: portalNodes(state) };
+    let valueChanges = 0;
+    for (const k of valueOnly) {
+      const owner = k.startsWith('node') ? 'node' : 'edge';
+      const wid = k.slice(owner.length);
+      if (owner === 'node' ? !upNodes.has(wid) && !rmNodes.has(wid) : !upEdges.has(wid) && !rmEdges.has(wid)) valueChanges++;
+    }
     return {
       fromCommit: from,
       toCommit: node.hex,
@@ -726,6 +785,7 @@ export class EngineHost {
       upsertEdges: Array.from(upEdges.values()),
       removeEdges: Array.from(rmEdges.values()),
       instances: instancesChanged ? this.instancesDto(state) : [],
+      valueChanges,
     };
   }
 

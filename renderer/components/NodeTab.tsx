@@ -137,11 +137,12 @@ function EdgeView() {
         </button>
       </div>
       <h4>attachment (β)</h4>
-      <Attachment a={edge.attachment} />
+      {/* Graph records carry no values: the β attachment comes with the detail asked of the host. */}
+      {fresh ? <Attachment a={fresh.edge.attachment} /> : <p className="muted small">loading attachment…</p>}
       {fresh ? <Provenance rows={fresh.provenance} /> : <p className="muted small">loading provenance…</p>}
       <details className="edit-box" data-testid="edge-edit" open>
         <summary>edit</summary>
-        <AttachmentEditor owner="edge" warp={edge.warp} id={edge.id} attachment={edge.attachment} />
+        {fresh ? <AttachmentEditor owner="edge" warp={edge.warp} id={edge.id} attachment={fresh.edge.attachment} /> : null}
         <div className="edit-actions">
           <DeleteButton kind="edge" warp={edge.warp} id={edge.id} />
         </div>

@@ -17,14 +17,14 @@
  *   `MAX_GHOSTS` exist (the oldest go first, a bigger removal goes at once beyond the cap), and
  *   every full reconciliation (snapshot, seek, branch or world change, view change) drops them.
  * - A tick never costs work proportional to the whole graph once the view is in focus mode: a
- *   delta that keeps the graph's shape (`change.structural === false`, e.g. 100k attachment
- *   rewrites) with the same focus only refreshes the elements on the canvas (at most about
+ *   delta that keeps the graph's shape (`change.structural === false`, e.g. 100k nodes
+ *   relabelled) with the same focus only refreshes the elements on the canvas (at most about
  *   `focusThreshold`); the O(graph) visible-set computation runs on shape or view changes only.
  * - Each applied delta is timed with User Timing (`renderer/perf.ts`): tick event → end of the
  *   `cy.batch()`, and → the next drawn frame.
  */
 import type cytoscape from 'cytoscape';
-import type { EdgeDto, NodeDto } from '../../engine/contract/index';
+import type { GraphEdgeDto, GraphNodeDto } from '../../engine/contract/index';
 import type { EchoStore } from '../state/store';
 import type { EchoState, ElementKey } from '../state/types';
 import type { EchoController } from '../state/bridge';
@@ -325,7 +325,7 @@ export class CanvasView {
     } else {
       const nodes = nodesInWarp(s.graph.nodes, warp);
       const edges = edgesInWarp(s.graph.edges, warp);
-      const filter = filtered ? (n: NodeDto) => matchesSearch(n, s.ui.search) : undefined;
+      const filter = filtered ? (n: GraphNodeDto) => matchesSearch(n, s.ui.search) : undefined;
       const visible = visibleNodes(nodes, edges, { threshold: s.ui.focusThreshold, showAll: s.ui.showAll, hops: s.ui.hops, focus, ...(filter ? { filter } : {}) });
       path = 'none';
       if (graphChanged || viewChanged || visible.mode === 'focus' || this.lastVisible.mode !== visible.mode) {
@@ -401,28 +401,27 @@ export class CanvasView {
     return Array.from(f).sort();
   }
 
-  private nodeData(n: NodeDto) {
+  private nodeData(n: GraphNodeDto) {
     const slot = this.store.getState().graph.typeIndex[n.type];
-    const portal = n.attachment?.kind === 'descend';
     return {
       id: elementKey(n.warp, n.id),
       label: nodeName(n),
       type: n.type,
       colour: typeColour(n.type, this.theme, slot),
-      ...(portal ? { child: n.attachment!.warp } : {}),
+      ...(n.portal ? { child: n.portal } : {}),
     };
   }
 
-  private nodeClasses(n: NodeDto): string {
-    return [n.attachment?.kind === 'descend' ? 'portal' : '', n.reachable ? '' : 'unreachable'].filter(Boolean).join(' ');
+  private nodeClasses(n: GraphNodeDto): string {
+    return [n.portal ? 'portal' : '', n.reachable ? '' : 'unreachable'].filter(Boolean).join(' ');
   }
 
-  private edgeData(e: EdgeDto) {
+  private edgeData(e: GraphEdgeDto) {
     return { id: elementKey(e.warp, e.id), source: elementKey(e.warp, e.from), target: elementKey(e.warp, e.to), type: e.type };
   }
 
   /** A warp seen for the first time is laid out whole; later nodes are placed near neighbours. */
-  private ensurePositions(warp: string, nodes: readonly NodeDto[], edges: readonly EdgeDto[]): void {
+  private ensurePositions(warp: string, nodes: readonly GraphNodeDto[], edges: readonly GraphEdgeDto[]): void {
     const lEdges = edges.map((e) => ({ source: elementKey(e.warp, e.from), target: elementKey(e.warp, e.to) }));
     const pos = this.positionsFor(warp);
     if (pos.size === 0) {
@@ -442,7 +441,7 @@ export class CanvasView {
   }
 
   /** Full reconciliation of the warp's visible elements with cytoscape (reset, warp switch, focus mode). */
-  private syncAll(_s: EchoState, warp: string, nodes: readonly NodeDto[], edges: readonly EdgeDto[], visible: VisibleSet, fit: boolean): void {
+  private syncAll(_s: EchoState, warp: string, nodes: readonly GraphNodeDto[], edges: readonly GraphEdgeDto[], visible: VisibleSet, fit: boolean): void {
     this.ensurePositions(warp, nodes, edges);
     const wantNodes = nodes.filter((n) => visible.nodes.has(elementKey(n.warp, n.id)));
     const wantEdges = edges.filter((e) => visible.nodes.has(elementKey(e.warp, e.from)) && visible.nodes.has(elementKey(e.warp, e.to)));
@@ -571,7 +570,7 @@ export class CanvasView {
   }
 
   /** Updates a node's data and classes, touching cytoscape only when what it draws changed. */
-  private updateNode(el: cytoscape.CollectionReturnValue | cytoscape.NodeSingular, n: NodeDto): void {
+  private updateNode(el: cytoscape.CollectionReturnValue | cytoscape.NodeSingular, n: GraphNodeDto): void {
     const d = this.nodeData(n);
     if (el.data('label') !== d.label || el.data('type') !== d.type || el.data('colour') !== d.colour || el.data('child') !== d.child) el.data(d);
     const cls = this.nodeClasses(n);

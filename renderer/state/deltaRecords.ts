@@ -7,7 +7,7 @@
  * operations) by the controller, which spreads a 100k-element delta over many short tasks and
  * then swaps the prepared records in with one cheap store update (graphSlice `receiveTick`).
  */
-import type { EdgeDto, GraphDeltaDto, Hex, NodeDto } from '../../engine/contract/index';
+import type { GraphEdgeDto, GraphDeltaDto, Hex, GraphNodeDto } from '../../engine/contract/index';
 import { elementKey } from './keys';
 import { assignTypeIndex } from './selectors';
 import type { ElementKey, GraphChange } from './types';
@@ -17,11 +17,11 @@ export const STEP = 4000;
 
 export interface AppliedDelta {
   /** The records it was computed from (a prepared result is valid only on these). */
-  readonly baseNodes: Readonly<Record<ElementKey, NodeDto>>;
-  readonly baseEdges: Readonly<Record<ElementKey, EdgeDto>>;
+  readonly baseNodes: Readonly<Record<ElementKey, GraphNodeDto>>;
+  readonly baseEdges: Readonly<Record<ElementKey, GraphEdgeDto>>;
   readonly delta: GraphDeltaDto;
-  readonly nodes: Readonly<Record<ElementKey, NodeDto>>;
-  readonly edges: Readonly<Record<ElementKey, EdgeDto>>;
+  readonly nodes: Readonly<Record<ElementKey, GraphNodeDto>>;
+  readonly edges: Readonly<Record<ElementKey, GraphEdgeDto>>;
   readonly typeIndex: Readonly<Record<Hex, number>>;
   readonly change: Extract<GraphChange, { kind: 'delta' }>;
   /** Shape or node types changed (what the legend counts). */
@@ -54,15 +54,15 @@ function* copy<T>(base: Readonly<Record<string, T>>, sliced: boolean): Generator
 }
 
 export function* applyDelta(
-  baseNodes: Readonly<Record<ElementKey, NodeDto>>,
-  baseEdges: Readonly<Record<ElementKey, EdgeDto>>,
+  baseNodes: Readonly<Record<ElementKey, GraphNodeDto>>,
+  baseEdges: Readonly<Record<ElementKey, GraphEdgeDto>>,
   baseTypeIndex: Readonly<Record<Hex, number>>,
   d: GraphDeltaDto,
   sliced = false,
 ): Generator<void, AppliedDelta, void> {
   // Copy a record only when the delta touches it: a 100k-element copy costs ~0.1 s.
-  const nodes = d.upsertNodes.length || d.removeNodes.length ? yield* copy(baseNodes, sliced) : (baseNodes as Record<ElementKey, NodeDto>);
-  const edges = d.upsertEdges.length || d.removeEdges.length ? yield* copy(baseEdges, sliced) : (baseEdges as Record<ElementKey, EdgeDto>);
+  const nodes = d.upsertNodes.length || d.removeNodes.length ? yield* copy(baseNodes, sliced) : (baseNodes as Record<ElementKey, GraphNodeDto>);
+  const edges = d.upsertEdges.length || d.removeEdges.length ? yield* copy(baseEdges, sliced) : (baseEdges as Record<ElementKey, GraphEdgeDto>);
   const upsertNodes: string[] = [];
   const removeNodes: string[] = [];
   const upsertEdges: string[] = [];

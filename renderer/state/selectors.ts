@@ -6,9 +6,9 @@ import type {
   CandidateDto,
   CommitDto,
   DeterminismDto,
-  EdgeDto,
+  GraphEdgeDto,
   Hex,
-  NodeDto,
+  GraphNodeDto,
   OverlapDto,
   SlotDto,
   TickSummaryDto,
@@ -192,7 +192,7 @@ export function typeColour(type: Hex, theme: 'dark' | 'light' = 'dark', slot?: n
 }
 
 /** A node's display name: its label, else its type label and a short id. */
-export function nodeName(n: Pick<NodeDto, 'label' | 'id'> & { typeLabel?: string }): string {
+export function nodeName(n: Pick<GraphNodeDto, 'label' | 'id'> & { typeLabel?: string }): string {
   return n.label ?? (n.typeLabel ? `${n.typeLabel}:${n.id.slice(0, 6)}` : n.id.slice(0, 8));
 }
 
@@ -205,13 +205,13 @@ export function viewedWarp(s: EchoState): Hex {
   return s.ui.viewWarp ?? s.graph.rootWarp;
 }
 
-export function nodesInWarp(nodes: Readonly<Record<ElementKey, NodeDto>>, warp: Hex): NodeDto[] {
+export function nodesInWarp(nodes: Readonly<Record<ElementKey, GraphNodeDto>>, warp: Hex): GraphNodeDto[] {
   return Object.values(nodes)
     .filter((n) => n.warp === warp)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-export function edgesInWarp(edges: Readonly<Record<ElementKey, EdgeDto>>, warp: Hex): EdgeDto[] {
+export function edgesInWarp(edges: Readonly<Record<ElementKey, GraphEdgeDto>>, warp: Hex): GraphEdgeDto[] {
   return Object.values(edges)
     .filter((e) => e.warp === warp)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -224,7 +224,7 @@ export interface LegendEntry {
 }
 
 /** Types present among `nodes`, with counts, by label. */
-export function legendEntries(nodes: readonly NodeDto[]): LegendEntry[] {
+export function legendEntries(nodes: readonly GraphNodeDto[]): LegendEntry[] {
   const m = new Map<Hex, { label: string; count: number }>();
   for (const n of nodes) {
     const e = m.get(n.type) ?? { label: typeName(n), count: 0 };
@@ -240,7 +240,7 @@ export function legendEntries(nodes: readonly NodeDto[]): LegendEntry[] {
  * Search: `type:x` matches the type label or type id; `id:x` an id prefix; anything else a
  * case-insensitive substring of label, type label or id.
  */
-export function matchesSearch(n: NodeDto, query: string): boolean {
+export function matchesSearch(n: GraphNodeDto, query: string): boolean {
   const q = query.trim().toLowerCase();
   if (!q) return true;
   if (q.startsWith('type:')) {
@@ -270,9 +270,9 @@ export interface VisibleSet {
  * The focus nodes themselves are always drawn.
  */
 export function visibleNodes(
-  nodes: readonly NodeDto[],
-  edges: readonly EdgeDto[],
-  opts: { threshold: number; showAll: boolean; hops: number; focus: readonly ElementKey[]; filter?: (n: NodeDto) => boolean },
+  nodes: readonly GraphNodeDto[],
+  edges: readonly GraphEdgeDto[],
+  opts: { threshold: number; showAll: boolean; hops: number; focus: readonly ElementKey[]; filter?: (n: GraphNodeDto) => boolean },
 ): VisibleSet {
   const total = nodes.length + edges.length;
   const pool = opts.filter ? nodes.filter(opts.filter) : nodes;

@@ -8,13 +8,13 @@ import type {
   DiffDto,
   DivergenceDto,
   EdgeDetailDto,
-  EdgeDto,
+  GraphEdgeDto,
   GraphSnapshotDto,
   Hex,
   InstanceDto,
   MergePreviewDto,
   NodeDetailDto,
-  NodeDto,
+  GraphNodeDto,
   OpProgressDto,
   Resolution,
   TickDetailDto,
@@ -72,8 +72,8 @@ export interface GraphSlice {
     readonly rootWarp: Hex;
     readonly rootNode: Hex;
     readonly instances: readonly InstanceDto[];
-    readonly nodes: Readonly<Record<ElementKey, NodeDto>>;
-    readonly edges: Readonly<Record<ElementKey, EdgeDto>>;
+    readonly nodes: Readonly<Record<ElementKey, GraphNodeDto>>;
+    readonly edges: Readonly<Record<ElementKey, GraphEdgeDto>>;
     /** Palette slot per node type, assigned in order of first sight (sorted within a batch). */
     readonly typeIndex: Readonly<Record<Hex, number>>;
     /** True when the view shows the active branch head (ticks extend it). */

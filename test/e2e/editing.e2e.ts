@@ -114,12 +114,13 @@ describe.sequential('Echo Studio, editing and long operations', () => {
     await expectInSyncAndVerified()
     await page.waitForSelector(`${tid('node-detail')} ${tid('attachment-hex')}:has-text("cafe01")`)
     const snap = await engine.invoke('echo:graph.snapshot', {})
-    expect(snap.nodes.find((n) => n.id === snap.rootNode)!.attachment).toMatchObject({ typeId, hex: 'cafe01', length: 3 })
+    const root = { warp: snap.rootWarp, id: snap.rootNode }
+    expect((await engine.invoke('echo:query.node', root)).node.attachment).toMatchObject({ typeId, hex: 'cafe01', length: 3 })
     await shot(page, 'edit-02-node-alpha-hex')
     await page.locator(tid('edit-attachment-clear')).click()
     await attrIs('tick', 'data-tick', before.tick + 2)
     await expectInSyncAndVerified()
-    expect((await engine.invoke('echo:graph.snapshot', {})).nodes.find((n) => n.id === snap.rootNode)!.attachment).toBeNull()
+    expect((await engine.invoke('echo:query.node', root)).node.attachment).toBeNull()
   })
 
   it('adds a child node (node + edge in one commit): it appears on the canvas, reachable and labelled', async () => {

@@ -7,7 +7,7 @@
  */
 import cytoscape from 'cytoscape';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { EdgeDto, NodeDto, TickEventDto } from '../../engine/contract/index';
+import type { GraphEdgeDto, GraphNodeDto, TickEventDto } from '../../engine/contract/index';
 import { CanvasView, FADE_MS, MAX_GHOSTS } from '../../renderer/graph/canvasView';
 import type { EchoController } from '../../renderer/state/bridge';
 import { elementKey } from '../../renderer/state/keys';
@@ -20,7 +20,7 @@ const k = (x: string) => elementKey(W, x);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A star: hub id(0) and `n` leaves id(1..n), edges id(10_000 + i). */
-function star(n: number): { nodes: NodeDto[]; edges: EdgeDto[] } {
+function star(n: number): { nodes: GraphNodeDto[]; edges: GraphEdgeDto[] } {
   const nodes = [node(id(0)), ...Array.from({ length: n }, (_, i) => node(id(i + 1)))];
   const edges = Array.from({ length: n }, (_, i) => edge(id(10_000 + i), id(0), id(i + 1)));
   return { nodes, edges };
@@ -48,7 +48,7 @@ function setup(n: number, threshold = 2000) {
 
 let commitN = 0;
 /** A tick event from the store's current commit. */
-function tick(store: ReturnType<typeof createEchoStore>, d: { upNodes?: NodeDto[]; rmNodes?: string[]; upEdges?: EdgeDto[]; rmEdges?: string[] }): TickEventDto {
+function tick(store: ReturnType<typeof createEchoStore>, d: { upNodes?: GraphNodeDto[]; rmNodes?: string[]; upEdges?: GraphEdgeDto[]; rmEdges?: string[] }): TickEventDto {
   const g = store.getState().graph;
   const to = c(++commitN);
   return {
@@ -62,6 +62,7 @@ function tick(store: ReturnType<typeof createEchoStore>, d: { upNodes?: NodeDto[
       upsertEdges: d.upEdges ?? [],
       removeEdges: (d.rmEdges ?? []).map((x) => ({ warp: W, id: x })),
       instances: [],
+      valueChanges: 0,
     },
   };
 }
@@ -135,8 +136,8 @@ describe('CanvasView: focus mode', () => {
     // Hub + 99 leaves + 99 edges = 199 elements ≤ 200.
     expect(data()['nodes']).toBe('100');
     expect(data()['edges']).toBe('99');
-    // Every leaf rewritten (an attachment change): same shape, same focus.
-    const up = g.nodes.slice(1).map((x) => ({ ...x, attachment: { kind: 'atom' as const, typeId: id(7), hex: '01', length: 1 } }));
+    // Every leaf's record rewritten (a new label): same shape, same focus.
+    const up = g.nodes.slice(1).map((x) => ({ ...x, label: `relabelled-${x.id.slice(0, 6)}` }));
     store.getState().graph.receiveTick(tick(store, { upNodes: up }));
     expect(store.getState().graph.change).toMatchObject({ kind: 'delta', structural: false });
     const m = performance.getEntriesByName('echo:delta-apply', 'measure').at(-1) as unknown as { detail: { path: string; ops: number } };

@@ -1,18 +1,18 @@
 /** Tiny builders of contract DTOs for store and selector tests. */
-import type { CommitDto, GraphSnapshotDto, NodeDto, EdgeDto, TickEventDto, TickSummaryDto, TimelineDto } from '../../engine/contract/index';
+import type { CommitDto, GraphEdgeDto, GraphNodeDto, GraphSnapshotDto, TickEventDto, TickSummaryDto, TimelineDto } from '../../engine/contract/index';
 
 export const W = 'a'.repeat(64);
 export const h = (n: number | string) => String(n).padStart(2, '0').repeat(32).slice(0, 64);
 
-export function node(id: string, extra: Partial<NodeDto> = {}): NodeDto {
-  return { id, warp: W, type: 't'.padEnd(64, '0'), label: `n-${id.slice(0, 4)}`, attachment: null, reachable: true, ...extra };
+export function node(id: string, extra: Partial<GraphNodeDto> = {}): GraphNodeDto {
+  return { id, warp: W, type: 't'.padEnd(64, '0'), label: `n-${id.slice(0, 4)}`, reachable: true, ...extra };
 }
 
-export function edge(id: string, from: string, to: string): EdgeDto {
-  return { id, warp: W, from, to, type: 'e'.padEnd(64, '0'), attachment: null };
+export function edge(id: string, from: string, to: string): GraphEdgeDto {
+  return { id, warp: W, from, to, type: 'e'.padEnd(64, '0') };
 }
 
-export function snapshot(commit: string | null, nodes: NodeDto[], edges: EdgeDto[] = [], tick = 0): GraphSnapshotDto {
+export function snapshot(commit: string | null, nodes: GraphNodeDto[], edges: GraphEdgeDto[] = [], tick = 0): GraphSnapshotDto {
   return { commit, tick, branch: 'main', rootWarp: W, rootNode: nodes[0]?.id ?? h(0), instances: [], nodes, edges };
 }
 
@@ -39,11 +39,11 @@ export function summary(commit: string, parent: string | null, tick: number, ext
   };
 }
 
-export function tickEvent(seq: number, from: string | null, to: string, tick: number, up: NodeDto[] = [], rm: string[] = []): TickEventDto {
+export function tickEvent(seq: number, from: string | null, to: string, tick: number, up: GraphNodeDto[] = [], rm: string[] = []): TickEventDto {
   return {
     seq,
     summary: summary(to, from, tick),
-    delta: { fromCommit: from, toCommit: to, upsertNodes: up, removeNodes: rm.map((id) => ({ warp: W, id })), upsertEdges: [], removeEdges: [], instances: [] },
+    delta: { fromCommit: from, toCommit: to, upsertNodes: up, removeNodes: rm.map((id) => ({ warp: W, id })), upsertEdges: [], removeEdges: [], instances: [], valueChanges: 0 },
   };
 }
 

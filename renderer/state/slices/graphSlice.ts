@@ -14,7 +14,7 @@
  *   they are used only when computed from the current records, else the delta is applied here.
  */
 import type { StateCreator } from 'zustand/vanilla';
-import type { EdgeDto, NodeDto } from '../../../engine/contract/index';
+import type { GraphEdgeDto, GraphNodeDto } from '../../../engine/contract/index';
 import type { EchoState, GraphSlice, SyncState } from '../types';
 import { elementKey } from '../keys';
 import { assignTypeIndex } from '../selectors';
@@ -43,8 +43,8 @@ export const createGraphSlice: StateCreator<EchoState, [], [], GraphSlice> = (se
 
     applySnapshot: (s, live) =>
       set((st) => {
-        const nodes: Record<string, NodeDto> = {};
-        const edges: Record<string, EdgeDto> = {};
+        const nodes: Record<string, GraphNodeDto> = {};
+        const edges: Record<string, GraphEdgeDto> = {};
         for (const n of s.nodes) nodes[elementKey(n.warp, n.id)] = n;
         for (const e of s.edges) edges[elementKey(e.warp, e.id)] = e;
         return {
