@@ -8,6 +8,7 @@
  * then swaps the prepared records in with one cheap store update (graphSlice `receiveTick`).
  */
 import type { GraphEdgeDto, GraphDeltaDto, Hex, GraphNodeDto } from '../../engine/contract/index';
+import { compactEdge, compactNode } from './compactRecords';
 import { elementKey } from './keys';
 import { assignTypeIndex } from './selectors';
 import type { ElementKey, GraphChange } from './types';
@@ -80,7 +81,7 @@ export function* applyDelta(
     const old = nodes[k];
     if (!old) structural = true;
     else if (old.type !== n.type || old.typeLabel !== n.typeLabel) typesChanged = true;
-    nodes[k] = n;
+    nodes[k] = compactNode(n);
     types.add(n.type);
     upsertNodes.push(k);
     if (tick()) yield;
@@ -89,7 +90,7 @@ export function* applyDelta(
     const k = elementKey(x.warp, x.id);
     const old = edges[k];
     if (!old || old.from !== x.from || old.to !== x.to) structural = true;
-    edges[k] = x;
+    edges[k] = compactEdge(x, nodes);
     upsertEdges.push(k);
     if (tick()) yield;
   }

@@ -19,6 +19,7 @@ import type { EchoState, GraphSlice, SyncState } from '../types';
 import { elementKey } from '../keys';
 import { assignTypeIndex } from '../selectors';
 import { applyDelta, runToEnd } from '../deltaRecords';
+import { compactEdge, compactNode } from '../compactRecords';
 
 const FRESH_SYNC: SyncState = { seq: null, ok: true, error: null, deltasApplied: 0 };
 
@@ -45,8 +46,8 @@ export const createGraphSlice: StateCreator<EchoState, [], [], GraphSlice> = (se
       set((st) => {
         const nodes: Record<string, GraphNodeDto> = {};
         const edges: Record<string, GraphEdgeDto> = {};
-        for (const n of s.nodes) nodes[elementKey(n.warp, n.id)] = n;
-        for (const e of s.edges) edges[elementKey(e.warp, e.id)] = e;
+        for (const n of s.nodes) nodes[elementKey(n.warp, n.id)] = compactNode(n);
+        for (const e of s.edges) edges[elementKey(e.warp, e.id)] = compactEdge(e, nodes);
         return {
           graph: {
             ...st.graph,
