@@ -211,7 +211,7 @@ export class CanvasView {
    * the oldest ones of nodes no longer in the graph are forgotten.
    */
   private forgetGonePositions(s: EchoState, pos: Map<ElementKey, Pos>): void {
-    const keep = 4 * this.cy.nodes().length + POSITION_SLACK;
+    const keep = 4 * countElements(this.cy).nodes + POSITION_SLACK;
     if (pos.size <= keep) return;
     for (const k of pos.keys()) {
       if (pos.size <= keep / 2) break;
@@ -731,7 +731,8 @@ export class CanvasView {
   private report(): void {
     const v = this.lastVisible;
     const ghostEdges = this.ghosts.size - this.ghostNodes;
-    const info: CanvasInfo = { mode: v.mode, shownNodes: this.cy.nodes().length - this.ghostNodes, shownEdges: this.cy.edges().length - ghostEdges, total: v.total };
+    const onCanvas = countElements(this.cy);
+    const info: CanvasInfo = { mode: v.mode, shownNodes: onCanvas.nodes - this.ghostNodes, shownEdges: onCanvas.edges - ghostEdges, total: v.total };
     this.container.dataset['nodes'] = String(info.shownNodes);
     this.container.dataset['edges'] = String(info.shownEdges);
     this.container.dataset['fading'] = String(this.ghosts.size);
@@ -739,4 +740,15 @@ export class CanvasView {
     this.container.dataset['warp'] = this.shownWarp ?? '';
     this.onInfo(info);
   }
+}
+
+/**
+ * Nodes and edges on the canvas, counted over the core's own element list: `cy.nodes()` /
+ * `cy.edges()` build a new collection each (~1.5 ms apiece for 750 elements, twice per delta).
+ */
+function countElements(cy: cytoscape.Core): { nodes: number; edges: number } {
+  const all = cy.elements();
+  let nodes = 0;
+  for (let i = 0; i < all.length; i++) if (all[i]!.isNode()) nodes++;
+  return { nodes, edges: all.length - nodes };
 }
