@@ -64,6 +64,8 @@ export interface EchoController {
 export const BIG_DELTA = 5000;
 /** Longest slice of that preparation before the UI thread gets a turn (ms). */
 const SLICE_MS = 8;
+/** While playing, the inspector re-reads the selected element's detail at most this often. */
+export const LIVE_DETAIL_MS = 500;
 
 function errorOf(e: unknown): { code: string; message: string } {
   const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'Error';
@@ -274,8 +276,22 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
         detailTimer = null;
         afterViewMoved();
       }, 30);
-    }
+    } else if (outcome === 'applied') liveDetail();
   };
+
+  // While playing, the selected element's values (which graph records do not carry) follow the
+  // ticks at most every LIVE_DETAIL_MS, one request at a time.
+  let liveAt = -Infinity;
+  let liveBusy = false;
+  function liveDetail(): void {
+    const sel = s().selection;
+    if ((!sel.node && !sel.edge) || liveBusy || now() - liveAt < LIVE_DETAIL_MS) return;
+    liveAt = now();
+    liveBusy = true;
+    void (sel.node ? refreshNode() : refreshEdge()).finally(() => {
+      liveBusy = false;
+    });
+  }
 
   const onTimeline = (dto: TimelineDto) => {
     flushSummaries();

@@ -11,6 +11,7 @@ import type { TickEventDto } from '../../engine/contract/index';
 import { elementKey } from '../../renderer/state/keys';
 import { controllerHarness, sameAsSnapshot } from './controllerHarness';
 import { settle } from './fakeBridge';
+import { LIVE_DETAIL_MS } from '../../renderer/state/bridge';
 
 const FLIP = fileURLToPath(new URL('../support/worlds/portalFlip.ts', import.meta.url));
 const flip = controllerHarness(FLIP);
@@ -78,5 +79,27 @@ describe('graph deltas leave attachment values to the inspector', () => {
     }
     // Nothing on the page changed but the commit it shows.
     expect(store.getState().graph.nodes).toBe(before);
+  });
+
+  it('while playing, the selected node\'s values follow the ticks (re-read at most every LIVE_DETAIL_MS)', async () => {
+    const { store, bridge, c } = await motion.setup();
+    const g = store.getState().graph;
+    const entity = Object.values(g.nodes).find((n) => n.id !== g.rootNode)!;
+    await c.selectNode(entity.warp, entity.id);
+    await settle();
+    const first = JSON.stringify(store.getState().inspector.nodeDetail?.node.attachment);
+    const before = bridge.calls.filter((x) => x === 'echo:query.node').length;
+    const t0 = Date.now();
+    await c.play(50);
+    await settle(1300);
+    const during = bridge.calls.filter((x) => x === 'echo:query.node').length - before;
+    const elapsed = Date.now() - t0;
+    const seen = JSON.stringify(store.getState().inspector.nodeDetail?.node.attachment);
+    await c.pause();
+    expect(store.getState().graph.tick).toBeGreaterThan(5);
+    expect(during).toBeGreaterThanOrEqual(1);
+    expect(during).toBeLessThanOrEqual(Math.ceil(elapsed / LIVE_DETAIL_MS) + 1);
+    // The entity moved, and the inspector showed it moving while playing.
+    expect(seen).not.toBe(first);
   });
 });
