@@ -21,29 +21,6 @@ export interface AttachmentDto {
   readonly length?: number;
 }
 
-export interface NodeDto {
-  readonly id: Hex;
-  readonly warp: Hex;
-  readonly type: Hex;
-  /** Human label when the id was derived from a known label (e.g. makeNodeId("cell-0-0")). */
-  readonly label?: string;
-  readonly typeLabel?: string;
-  readonly attachment: AttachmentDto | null;
-  /** True when reachable from the root (only reachable nodes count in the state root). */
-  readonly reachable: boolean;
-}
-
-export interface EdgeDto {
-  readonly id: Hex;
-  readonly warp: Hex;
-  readonly from: Hex;
-  readonly to: Hex;
-  readonly type: Hex;
-  readonly label?: string;
-  readonly typeLabel?: string;
-  readonly attachment: AttachmentDto | null;
-}
-
 /**
  * A node as the graph views hold it (snapshots and tick deltas): its shape and what the canvas
  * draws, never its attachment's value. A world that rewrites 100k attachments per tick changes no
@@ -53,10 +30,12 @@ export interface GraphNodeDto {
   readonly id: Hex;
   readonly warp: Hex;
   readonly type: Hex;
+  /** Human label when the id was derived from a known label (e.g. makeNodeId("cell-0-0")). */
   readonly label?: string;
   readonly typeLabel?: string;
   /** The child warp, when the node's α attachment is a portal (descend); absent otherwise. */
   readonly portal?: Hex;
+  /** True when reachable from the root (only reachable nodes count in the state root). */
   readonly reachable: boolean;
 }
 
@@ -69,6 +48,16 @@ export interface GraphEdgeDto {
   readonly type: Hex;
   readonly label?: string;
   readonly typeLabel?: string;
+}
+
+/** A node with its α attachment decoded (the inspector's `echo:query.node`). */
+export interface NodeDto extends Omit<GraphNodeDto, 'portal'> {
+  readonly attachment: AttachmentDto | null;
+}
+
+/** An edge with its β attachment decoded (the inspector's `echo:query.edge`). */
+export interface EdgeDto extends GraphEdgeDto {
+  readonly attachment: AttachmentDto | null;
 }
 
 export interface InstanceDto {
