@@ -77,6 +77,7 @@ function Legend() {
 export function GraphCanvas() {
   const c = useController();
   const host = useRef<HTMLDivElement>(null);
+  const cyBox = useRef<HTMLDivElement>(null);
   const viewRef = useRef<CanvasView | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const [info, setInfo] = useState<CanvasInfo>({ mode: 'all', shownNodes: 0, shownEdges: 0, total: 0 });
@@ -89,7 +90,7 @@ export function GraphCanvas() {
 
   useEffect(() => {
     const el = host.current!;
-    const cy = cytoscape({ container: el, elements: [], layout: { name: 'preset' }, minZoom: 0.05, maxZoom: 5, boxSelectionEnabled: false });
+    const cy = cytoscape({ container: cyBox.current!, elements: [], layout: { name: 'preset' }, minZoom: 0.05, maxZoom: 5, boxSelectionEnabled: false });
     const view = new CanvasView(cy, echoStore, c, el, setInfo);
     viewRef.current = view;
     const ro = new ResizeObserver(() => cy.resize());
@@ -161,7 +162,11 @@ export function GraphCanvas() {
           {info.shownNodes} nodes · {info.shownEdges} edges{info.mode === 'focus' ? ` of ${info.total} elements` : ''}
         </span>
       </div>
-      <div className="canvas-host" ref={host} data-testid="graph-canvas" />
+      {/* The data-* mirror lives on the outer box: cytoscape observes attribute changes on its own
+          container and answers each one with a resize and a full redraw. */}
+      <div className="canvas-host" ref={host} data-testid="graph-canvas">
+        <div className="cy-container" ref={cyBox} />
+      </div>
       <Legend />
     </section>
   );
