@@ -151,6 +151,14 @@ describe.sequential('Echo Studio, browser mode, demo world', () => {
   })
 
   it('steps 10 ticks: the displayed commit hash is the engine commit; the canvas has the engine graph', async () => {
+    // Nothing writes attributes on cytoscape's own container: it answers each such mutation with a
+    // resize and a full redraw (the data-* mirror lives on the box around it).
+    await page.evaluate(`(() => {
+      window.__cyMutations = 0
+      // cytoscape's container holds its wrapper div, which holds the canvases.
+      const box = document.querySelector('[data-testid="graph-canvas"] canvas').parentElement.parentElement
+      new MutationObserver((l) => { window.__cyMutations += l.length }).observe(box, { attributes: true })
+    })()`)
     await stepN(10)
     const { head, tick } = await engineHead(engine)
     expect(tick).toBe(10)
@@ -159,6 +167,7 @@ describe.sequential('Echo Studio, browser mode, demo world', () => {
     await attrIs('sync-badge', 'data-level', 'ok')
     await attrIs('scrubber-label', 'data-value', 10)
     await expectCanvasShows()
+    expect(await page.evaluate('window.__cyMutations')).toBe(0)
     await shot(page, '04-stepped-tick10')
   })
 
