@@ -504,7 +504,7 @@ export class CanvasView {
         links.push({ source: elementKey(e.warp, e.from), target: elementKey(e.warp, e.to) });
       }
       const pos = this.positionsFor(warp);
-      placeNew(pos, newNodes, links, cy.nodes().map((n) => n.position()));
+      placeNew(pos, newNodes, links, nodePositions(cy));
       this.forgetGonePositions(s, pos);
     }
     cy.batch(() => {
@@ -629,7 +629,8 @@ export class CanvasView {
     // cytoscape's removeClass restyles (and emits `class` for) every element it is given, whether
     // or not it had the classes: only the ones overlaid get it.
     if (this.overlaid) els.filter((el) => OVERLAY_LIST.some((c) => el.hasClass(c))).removeClass(OVERLAY_CLASSES);
-    els.addClass('fading').unselect().unselectify().ungrabify();
+    // `.fading` has `events: 'no'` (no tap, no grab); unselectify keeps code from selecting a ghost.
+    els.addClass('fading').unselect().unselectify();
     els.forEach((el) => {
       const group = el.isNode() ? 'nodes' : 'edges';
       this.ghosts.set(el.id(), { el, group, dimAt: t + FADE_MS / 2, until: t + FADE_MS, dimmed: false });
@@ -760,4 +761,12 @@ function countElements(cy: cytoscape.Core): { nodes: number; edges: number } {
   let nodes = 0;
   for (let i = 0; i < all.length; i++) if (all[i]!.isNode()) nodes++;
   return { nodes, edges: all.length - nodes };
+}
+
+/** Positions of the nodes on the canvas, read off the core's element list (no collection built). */
+function nodePositions(cy: cytoscape.Core): cytoscape.Position[] {
+  const all = cy.elements();
+  const out: cytoscape.Position[] = [];
+  for (let i = 0; i < all.length; i++) if (all[i]!.isNode()) out.push(all[i]!.position());
+  return out;
 }
