@@ -748,9 +748,20 @@ export class EngineHost {
           break;
         }
         case 'UpsertWarpInstance':
-        case 'DeleteWarpInstance':
           instancesChanged = true;
           break;
+        case 'DeleteWarpInstance': {
+          // The instance's store goes with it, without a DeleteNode/DeleteEdge per element: list
+          // what it held at `from` (a rare op, so rebuilding that state here is affordable).
+          instancesChanged = true;
+          const w = toHex(op.warp);
+          const gone = this.timeline.stateAt(from).stores.get(w);
+          if (gone) {
+            for (const id of gone.nodeIdsSorted()) touchNode(w, id);
+            for (const id of gone.edgeIdsSorted()) touchEdge(w, id);
+          }
+          break;
+        }
       }
     }
     // Inputs (intents, direct edits) changed things outside the patch: include what they touched.

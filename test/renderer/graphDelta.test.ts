@@ -1,13 +1,14 @@
 /**
  * Tick deltas carry graph records, not attachment values: a value rewrite alone is only counted
  * (`valueChanges`), while a portal flag that flips through a plain SetAttachment (or OpenPortal)
- * re-sends its node. Checked against the from-scratch twin — the host's whole snapshot — after
+ * re-sends its node, and a deleted instance's elements are listed as removed. Checked against the from-scratch twin — the host's whole snapshot — after
  * every tick of a world built to flip portals (test/support/worlds/portalFlip.ts), and on the
  * motion world, whose ticks change values only.
  */
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TickEventDto } from '../../engine/contract/index';
+import { makeNodeId, toHex } from '../../engine/index';
 import { elementKey } from '../../renderer/state/keys';
 import { controllerHarness, sameAsSnapshot } from './controllerHarness';
 import { settle } from './fakeBridge';
@@ -29,6 +30,7 @@ describe('graph deltas leave attachment values to the inspector', () => {
     const snap0 = await bridge.invoke('echo:graph.snapshot', {});
     const gate = snap0.nodes.find((n) => n.label === 'flip/gate')!;
     const gateKey = elementKey(gate.warp, gate.id);
+    const childRootId = toHex(makeNodeId('flip/gate-child-root'));
     const portalAt: boolean[] = [];
     for (let i = 0; i < 6; i++) {
       await c.step(1);
@@ -46,8 +48,13 @@ describe('graph deltas leave attachment values to the inspector', () => {
       expect(e.delta.upsertEdges).toEqual([]);
       expect(Object.keys(e.delta.upsertNodes[0] ?? {})).not.toContain('attachment');
     }
-    // From tick 2 on, each delta lists exactly the gate (its portal flag flipped).
-    for (const e of evs.slice(2)) expect(e.delta.upsertNodes.map((n) => n.id)).toEqual([gate.id]);
+    // From tick 2 on, each delta lists the gate (its portal flag flipped) and its child's root
+    // node: created with the instance, or removed with it (DeleteWarpInstance has no DeleteNode).
+    for (const e of evs.slice(2)) {
+      expect(e.delta.upsertNodes.filter((n) => n.warp === gate.warp).map((n) => n.id)).toEqual([gate.id]);
+      const child = [...e.delta.upsertNodes, ...e.delta.removeNodes].filter((n) => n.warp !== gate.warp);
+      expect(child.map((n) => n.id)).toEqual([childRootId]);
+    }
   });
 
   it('forking at a past tick and stepping the fork keeps every delta equal to the snapshot', async () => {

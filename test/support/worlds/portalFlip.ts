@@ -1,8 +1,9 @@
 /**
  * A test world whose ticks exercise every way a graph record's portal flag can change without a
  * structural op: `flip/open` opens a portal on `door` at tick 1 (OpenPortal); from then on
- * `flip/toggle` turns `gate`'s α into a portal (UpsertWarpInstance + SetAttachment)
- * on even ticks and back into an atom (SetAttachment + DeleteWarpInstance) on odd ones, and `flip/bump` rewrites the value of every
+ * `flip/toggle` turns `gate`'s α into a portal (UpsertWarpInstance + its root node +
+ * SetAttachment) on even ticks and back into an atom (SetAttachment + DeleteWarpInstance, which
+ * takes the child's node with it) on odd ones, and `flip/bump` rewrites the value of every
  * `counter` node and of the `link` edge's β each tick (value-only changes).
  */
 import type { AttachmentValue } from '../../../engine/record';
@@ -45,6 +46,7 @@ export default function portalFlipWorld(api: WorldApi): WorldDefinition {
         delta.emit({ op: 'DeleteWarpInstance', warp: GATE_CHILD });
       } else {
         delta.emit({ op: 'UpsertWarpInstance', instance: { warpId: GATE_CHILD, rootNode: GATE_CHILD_ROOT, parent: key } });
+        delta.emit({ op: 'UpsertNode', node: { warp: GATE_CHILD, local: GATE_CHILD_ROOT }, record: { ty: T('flip/gate-interior') } });
         delta.emit({ op: 'SetAttachment', key, value: api.descend(GATE_CHILD) });
       }
     },
@@ -69,6 +71,8 @@ export default function portalFlipWorld(api: WorldApi): WorldDefinition {
     description: 'Portal flags that change through attachment ops, next to value-only rewrites (test world).',
     params: {},
     rules: () => [open, toggle, bump],
+    // flip/toggle writes the child instance's root node, outside the gate's warp.
+    strictFootprints: false,
     driver: (ctx) => {
       ctx.apply('flip/open', DOOR);
       ctx.apply('flip/toggle', GATE);
