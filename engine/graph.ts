@@ -217,7 +217,15 @@ export class GraphStore {
     return this.nodeAtt.get(k);
   }
   edgeAttachment(id: EdgeId): AttachmentValue | undefined {
-    return this.edgeAtt.get(toHex(id));
+    // Most stores have no β at all: skip building the hex key.
+    return this.edgeAtt.size === 0 ? undefined : this.edgeAtt.get(toHex(id));
+  }
+  /** Whether any node's α / any edge's β here is a portal (`Descend`); walks skip the lookups when not. */
+  get hasDescendNodes(): boolean {
+    return this.descendNodes.size > 0;
+  }
+  get hasDescendEdges(): boolean {
+    return this.descendEdges.size > 0;
   }
   edgeAttachmentByHex(k: IdHex): AttachmentValue | undefined {
     return this.edgeAtt.get(k);

@@ -66,11 +66,14 @@ export function reachability(state: WarpState, root: NodeKey): Map<IdHex, Set<Id
     const n = queueN[qi]!;
     const store = state.stores.get(w);
     if (!store) continue;
+    const edgePortals = store.hasDescendEdges;
     for (const e of store.edgesFromHex(n)) {
       add(w, toHex(e.to));
+      if (!edgePortals) continue;
       const ea = store.edgeAttachment(e.id);
       if (ea && ea.kind === 'descend') descend(ea.warp);
     }
+    if (!store.hasDescendNodes) continue;
     const na = store.nodeAttachmentByHex(n);
     if (na && na.kind === 'descend') descend(na.warp);
   }
@@ -112,9 +115,10 @@ export function computeStateRoot(state: WarpState, root: NodeKey, hasher: Blake3
     }
     const sources = store.bucketSourcesSorted();
     const emitBucket = (fk: IdHex): void => {
+      // L = the bucket's edges to reachable targets — every edge of a reachable source: the walk in
+      // `reachability` adds each such edge's target to this warp's set. So no per-edge filter.
       const bucket = store.edgesFromHex(fk);
-      const list = bucket.filter((e) => nodes.has(toHex(e.to)));
-      if (list.length > 1) list.sort((a, b) => compareIds(a.id, b.id));
+      const list = bucket.length > 1 ? bucket.slice().sort((a, b) => compareIds(a.id, b.id)) : bucket;
       w.hexBytes(fk).u64(list.length);
       for (const e of list) {
         w.bytes(e.id).bytes(e.ty).bytes(e.to);
