@@ -92,7 +92,6 @@ export class GraphStore {
     this.writeHooks.remove(cb);
   }
 
-
   /** Sets `warpId` (what `WarpState.upsertInstance` does to the stores it adopts). @internal */
   assignWarp(w: WarpId): void {
     if (this.writeHooks.armed) this.writeHooks.fire();
@@ -138,61 +137,44 @@ export class GraphStore {
     }
   }
 
-  private noteNode(k: IdHex): void {
+  /** Every mutation's first step: run the write hooks, then the journal (or count it untracked). */
+  private beforeWrite(): StoreJournal | null {
     if (this.writeHooks.armed) this.writeHooks.fire();
-    const j = this.journal;
-    if (!j) {
-      this.untracked++;
-      return;
-    }
+    if (!this.journal) this.untracked++;
+    return this.journal;
+  }
+
+  private noteNode(k: IdHex): void {
+    const j = this.beforeWrite();
+    if (!j) return;
     if (!j.nodes.has(k)) j.nodes.set(k, this.nodes.get(k));
   }
   private noteNodeAtt(k: IdHex): void {
-    if (this.writeHooks.armed) this.writeHooks.fire();
-    const j = this.journal;
-    if (!j) {
-      this.untracked++;
-      return;
-    }
+    const j = this.beforeWrite();
+    if (!j) return;
     if (!j.nodeAttachments.has(k)) j.nodeAttachments.set(k, this.nodeAtt.get(k));
   }
   private noteEdgeAtt(k: IdHex): void {
-    if (this.writeHooks.armed) this.writeHooks.fire();
-    const j = this.journal;
-    if (!j) {
-      this.untracked++;
-      return;
-    }
+    const j = this.beforeWrite();
+    if (!j) return;
     if (!j.edgeAttachments.has(k)) j.edgeAttachments.set(k, this.edgeAtt.get(k));
   }
   private noteEdge(k: IdHex): void {
-    if (this.writeHooks.armed) this.writeHooks.fire();
-    const j = this.journal;
-    if (!j) {
-      this.untracked++;
-      return;
-    }
+    const j = this.beforeWrite();
+    if (!j) return;
     if (!j.edges.has(k)) j.edges.set(k, this.edgeIndex.get(k));
   }
   private noteFromBucket(k: IdHex): void {
-    if (this.writeHooks.armed) this.writeHooks.fire();
-    const j = this.journal;
-    if (!j) {
-      this.untracked++;
-      return;
-    }
+    const j = this.beforeWrite();
+    if (!j) return;
     if (!j.edgesFrom.has(k)) {
       const b = this.edgesFromMap.get(k);
       j.edgesFrom.set(k, b ? b.slice() : undefined);
     }
   }
   private noteToBucket(k: IdHex): void {
-    if (this.writeHooks.armed) this.writeHooks.fire();
-    const j = this.journal;
-    if (!j) {
-      this.untracked++;
-      return;
-    }
+    const j = this.beforeWrite();
+    if (!j) return;
     if (!j.edgesTo.has(k)) {
       const b = this.edgesTo.get(k);
       j.edgesTo.set(k, typeof b === 'object' ? b.slice() : b);

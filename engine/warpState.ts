@@ -64,7 +64,6 @@ export class WarpState {
     this.writeHooks.remove(cb);
   }
 
-
   /**
    * Untracked mutations of the state and of every store (monotonic per object). A cached state
    * root (`StateRootIndex`) is valid only while this signature is unchanged. @internal
@@ -110,22 +109,21 @@ export class WarpState {
     }
   }
 
-  private noteInstance(k: IdHex): void {
+  /** Every mutation's first step: run the write hooks, then the journal (or count it untracked). */
+  private beforeWrite(): StateJournal | null {
     if (this.writeHooks.armed) this.writeHooks.fire();
-    const j = this.journal;
-    if (!j) {
-      this.untracked++;
-      return;
-    }
+    if (!this.journal) this.untracked++;
+    return this.journal;
+  }
+
+  private noteInstance(k: IdHex): void {
+    const j = this.beforeWrite();
+    if (!j) return;
     if (!j.instances.has(k)) j.instances.set(k, this.instances.get(k));
   }
   private noteStore(k: IdHex): void {
-    if (this.writeHooks.armed) this.writeHooks.fire();
-    const j = this.journal;
-    if (!j) {
-      this.untracked++;
-      return;
-    }
+    const j = this.beforeWrite();
+    if (!j) return;
     if (!j.stores.has(k)) j.stores.set(k, this.stores.get(k));
   }
 

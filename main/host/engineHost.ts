@@ -609,22 +609,6 @@ export class EngineHost {
     return { kind: 'atom', typeId, ...(codec && decoded !== undefined ? { codec: codec.name, decoded } : {}), hex, length: v.bytes.length };
   }
 
-  private nodeDto(state: WarpState, warp: string, id: string, reach: Map<string, Set<string>>): NodeDto {
-    const store = state.stores.get(warp)!;
-    const rec = store.nodeByHex(id)!;
-    const label = this.label(id);
-    const typeLabel = this.label(toHex(rec.ty));
-    return {
-      id,
-      warp,
-      type: toHex(rec.ty),
-      ...(label ? { label } : {}),
-      ...(typeLabel ? { typeLabel } : {}),
-      attachment: this.attachmentDto(store.nodeAttachmentByHex(id)),
-      reachable: reach.get(warp)?.has(id) ?? false,
-    };
-  }
-
   private graphNodeDto(state: WarpState, warp: string, id: string, reach: Map<string, Set<string>>): GraphNodeDto {
     const store = state.stores.get(warp)!;
     const rec = store.nodeByHex(id)!;
@@ -650,12 +634,17 @@ export class EngineHost {
     return { id, warp, from: toHex(e.from), to: toHex(e.to), type: toHex(e.ty), ...(label ? { label } : {}), ...(typeLabel ? { typeLabel } : {}) };
   }
 
-  private edgeDto(warp: string, e: EdgeRecord, att: AttachmentValue | undefined): EdgeDto {
-    const id = toHex(e.id);
-    const label = this.label(id);
-    const typeLabel = this.label(toHex(e.ty));
-    return { id, warp, from: toHex(e.from), to: toHex(e.to), type: toHex(e.ty), ...(label ? { label } : {}), ...(typeLabel ? { typeLabel } : {}), attachment: this.attachmentDto(att) };
+  /** A node's graph record plus its α decoded (the inspector's detail). */
+  private nodeDto(state: WarpState, warp: string, id: string, reach: Map<string, Set<string>>): NodeDto {
+    const { portal: _portal, ...shape } = this.graphNodeDto(state, warp, id, reach);
+    return { ...shape, attachment: this.attachmentDto(state.stores.get(warp)!.nodeAttachmentByHex(id)) };
   }
+
+  /** An edge's graph record plus its β decoded (the inspector's detail). */
+  private edgeDto(warp: string, e: EdgeRecord, att: AttachmentValue | undefined): EdgeDto {
+    return { ...this.graphEdgeDto(warp, e), attachment: this.attachmentDto(att) };
+  }
+
 
   private instancesDto(state: WarpState): InstanceDto[] {
     return Array.from(state.instances.sortedEntries()).map(([k, inst]) => ({
@@ -707,7 +696,9 @@ export class EngineHost {
     const rmNodes = new Map<string, { warp: string; id: string }>();
     const upEdges = new Map<string, GraphEdgeDto>();
     const rmEdges = new Map<string, { warp: string; id: string }>();
-    const valueOnly = new Set<string>();
+    // Attachments whose value alone changed (`warp + id`), by owner.
+    const valueNodes = new Set<string>();
+    const valueEdges = new Set<string>();
     const touchNode = (w: string, id: string) => {
       const store = state.stores.get(w);
       if (store?.nodeByHex(id)) upNodes.set(w + id, this.graphNodeDto(state, w, id, reach));
@@ -736,7 +727,7 @@ export class EngineHost {
           const w = toHex(op.key.warp);
           const id = toHex(op.key.local);
           if (op.key.owner === 'node' && (!prev || op.value?.kind === 'descend' || prev.portals.has(w + id))) touchNode(w, id);
-          else valueOnly.add(op.key.owner + w + id);
+          else (op.key.owner === 'node' ? valueNodes : valueEdges).add(w + id);
           break;
         }
         case 'OpenPortal': {
@@ -783,11 +774,8 @@ export class EngineHost {
     }
     this.lastView = { commit: node.hex, reach, portals: portalNodes(state) };
     let valueChanges = 0;
-    for (const k of valueOnly) {
-      const owner = k.startsWith('node') ? 'node' : 'edge';
-      const wid = k.slice(owner.length);
-      if (owner === 'node' ? !upNodes.has(wid) && !rmNodes.has(wid) : !upEdges.has(wid) && !rmEdges.has(wid)) valueChanges++;
-    }
+    for (const k of valueNodes) if (!upNodes.has(k) && !rmNodes.has(k)) valueChanges++;
+    for (const k of valueEdges) if (!upEdges.has(k) && !rmEdges.has(k)) valueChanges++;
     return {
       fromCommit: from,
       toCommit: node.hex,
