@@ -124,29 +124,35 @@ export class ActiveFootprints {
 
   /** The Radix conflict predicate of §3.3 against this frontier. */
   conflicts(fp: Footprint, warp: WarpId): boolean {
-    const w = toHex(warp);
-    for (const k of fp.nWrite.keys()) if (this.nodesWritten.has(w + k) || this.nodesRead.has(w + k)) return true;
-    for (const k of fp.nRead.keys()) if (this.nodesWritten.has(w + k)) return true;
-    for (const k of fp.eWrite.keys()) if (this.edgesWritten.has(w + k) || this.edgesRead.has(w + k)) return true;
-    for (const k of fp.eRead.keys()) if (this.edgesWritten.has(w + k)) return true;
-    for (const k of fp.aWrite.keys()) if (this.attachmentsWritten.has(k) || this.attachmentsRead.has(k)) return true;
-    for (const k of fp.aRead.keys()) if (this.attachmentsWritten.has(k)) return true;
-    for (const k of fp.bIn.keys()) if (this.ports.has(k)) return true;
-    for (const k of fp.bOut.keys()) if (this.ports.has(k)) return true;
+    // Empty sets are skipped by size: most footprints use one or two of the eight, and iterating
+    // an empty map still allocates an iterator.
+    if (fp.nWrite.size + fp.nRead.size + fp.eWrite.size + fp.eRead.size > 0) {
+      const w = toHex(warp);
+      for (const k of fp.nWrite.keys()) if (this.nodesWritten.has(w + k) || this.nodesRead.has(w + k)) return true;
+      for (const k of fp.nRead.keys()) if (this.nodesWritten.has(w + k)) return true;
+      for (const k of fp.eWrite.keys()) if (this.edgesWritten.has(w + k) || this.edgesRead.has(w + k)) return true;
+      for (const k of fp.eRead.keys()) if (this.edgesWritten.has(w + k)) return true;
+    }
+    if (fp.aWrite.size > 0) for (const k of fp.aWrite.keys()) if (this.attachmentsWritten.has(k) || this.attachmentsRead.has(k)) return true;
+    if (fp.aRead.size > 0) for (const k of fp.aRead.keys()) if (this.attachmentsWritten.has(k)) return true;
+    if (fp.bIn.size > 0) for (const k of fp.bIn.keys()) if (this.ports.has(k)) return true;
+    if (fp.bOut.size > 0) for (const k of fp.bOut.keys()) if (this.ports.has(k)) return true;
     return false;
   }
 
   /** Marks every set of `fp` as used. */
   mark(fp: Footprint, warp: WarpId): void {
-    const w = toHex(warp);
-    for (const k of fp.nWrite.keys()) this.nodesWritten.add(w + k);
-    for (const k of fp.nRead.keys()) this.nodesRead.add(w + k);
-    for (const k of fp.eWrite.keys()) this.edgesWritten.add(w + k);
-    for (const k of fp.eRead.keys()) this.edgesRead.add(w + k);
-    for (const k of fp.aWrite.keys()) this.attachmentsWritten.add(k);
-    for (const k of fp.aRead.keys()) this.attachmentsRead.add(k);
-    for (const k of fp.bIn.keys()) this.ports.add(k);
-    for (const k of fp.bOut.keys()) this.ports.add(k);
+    if (fp.nWrite.size + fp.nRead.size + fp.eWrite.size + fp.eRead.size > 0) {
+      const w = toHex(warp);
+      for (const k of fp.nWrite.keys()) this.nodesWritten.add(w + k);
+      for (const k of fp.nRead.keys()) this.nodesRead.add(w + k);
+      for (const k of fp.eWrite.keys()) this.edgesWritten.add(w + k);
+      for (const k of fp.eRead.keys()) this.edgesRead.add(w + k);
+    }
+    if (fp.aWrite.size > 0) for (const k of fp.aWrite.keys()) this.attachmentsWritten.add(k);
+    if (fp.aRead.size > 0) for (const k of fp.aRead.keys()) this.attachmentsRead.add(k);
+    if (fp.bIn.size > 0) for (const k of fp.bIn.keys()) this.ports.add(k);
+    if (fp.bOut.size > 0) for (const k of fp.bOut.keys()) this.ports.add(k);
   }
 }
 
@@ -232,16 +238,19 @@ export function conflictingSlots(candidate: Footprint, candWarp: WarpId, blocker
  * @internal
  */
 export function extendSlotsFromFootprint(fp: Footprint, warp: WarpId, inSlots: Map<string, SlotId>, outSlots: Map<string, SlotId>): void {
-  const w = toHex(warp);
-  // Keys are `slotSortKey`s, joined into flat strings (they are sorted and hashed in bulk).
-  for (const [k, id] of fp.nRead) inSlots.set(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } });
-  for (const [k, id] of fp.nWrite) addWrittenSlot(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } }, inSlots, outSlots);
-  for (const [k, id] of fp.eRead) inSlots.set(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } });
-  for (const [k, id] of fp.eWrite) addWrittenSlot(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } }, inSlots, outSlots);
-  for (const [k, key] of fp.aRead) inSlots.set(['3', k].join(''), { kind: 'attachment', key });
-  for (const [k, key] of fp.aWrite) addWrittenSlot(['3', k].join(''), { kind: 'attachment', key }, inSlots, outSlots);
-  for (const [k, p] of fp.bIn) inSlots.set(['4', k].join(''), { kind: 'port', port: p });
-  for (const [k, p] of fp.bOut) addWrittenSlot(['4', k].join(''), { kind: 'port', port: p }, inSlots, outSlots);
+  // Keys are `slotSortKey`s, joined into flat strings (they are sorted and hashed in bulk). Empty
+  // sets are skipped by size (no iterator, no warp hex).
+  if (fp.nRead.size + fp.nWrite.size + fp.eRead.size + fp.eWrite.size > 0) {
+    const w = toHex(warp);
+    for (const [k, id] of fp.nRead) inSlots.set(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } });
+    for (const [k, id] of fp.nWrite) addWrittenSlot(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } }, inSlots, outSlots);
+    for (const [k, id] of fp.eRead) inSlots.set(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } });
+    for (const [k, id] of fp.eWrite) addWrittenSlot(['2', w, k].join(''), { kind: 'edge', key: { warp, local: id } }, inSlots, outSlots);
+  }
+  if (fp.aRead.size > 0) for (const [k, key] of fp.aRead) inSlots.set(['3', k].join(''), { kind: 'attachment', key });
+  if (fp.aWrite.size > 0) for (const [k, key] of fp.aWrite) addWrittenSlot(['3', k].join(''), { kind: 'attachment', key }, inSlots, outSlots);
+  if (fp.bIn.size > 0) for (const [k, p] of fp.bIn) inSlots.set(['4', k].join(''), { kind: 'port', port: p });
+  if (fp.bOut.size > 0) for (const [k, p] of fp.bOut) addWrittenSlot(['4', k].join(''), { kind: 'port', port: p }, inSlots, outSlots);
 }
 
 /** A written slot is also read: it enters both maps (what `canonicalSlotPair` relies on). */

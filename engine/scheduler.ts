@@ -56,22 +56,70 @@ export function comparisonKey(scopeHex: string, compact: number, nonce: number):
   return scopeHex + hex8(compact) + hex8(nonce);
 }
 
-/** Radix key: scope digits 15..0 (each two bytes, big-endian), then compact id, nonce. @internal */
-export function radixKey(scopeHex: string, compact: number, nonce: number): string {
-  // Array.join builds one flat string (appending would leave a rope the sort must walk).
-  const parts = new Array<string>(18);
-  for (let d = 15; d >= 0; d--) parts[15 - d] = scopeHex.slice(4 * d, 4 * d + 4);
-  parts[16] = hex8(compact);
-  parts[17] = hex8(nonce);
-  return parts.join('');
+/** Value of a lowercase/uppercase hex digit's char code (the scope hex comes from `toHex`). */
+function hexVal(c: number): number {
+  return c <= 57 ? c - 48 : (c | 0x20) - 87;
+}
+
+/** Radix passes, least significant first: nonce (lo, hi), compact id (lo, hi), scope digits 0..15. */
+const PASSES = 20;
+
+/**
+ * warp-core's LSD radix order as a real LSD radix sort over 16-bit digits (stable counting sorts,
+ * one per pass, on an index permutation): ascending by scope digit 15 (bytes 30..31, big-endian)
+ * down to digit 0, then compact id, then nonce. A pass whose digit is the same for every entry is
+ * skipped (it cannot reorder anything). No strings are built per entry.
+ */
+function radixOrder<T extends { scopeHex: string; compact: number; nonce: number }>(entries: readonly T[]): T[] {
+  const n = entries.length;
+  const digits = new Uint16Array(n * PASSES);
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
+    const o = i * PASSES;
+    digits[o] = e.nonce & 0xffff;
+    digits[o + 1] = (e.nonce >>> 16) & 0xffff;
+    digits[o + 2] = e.compact & 0xffff;
+    digits[o + 3] = (e.compact >>> 16) & 0xffff;
+    const h = e.scopeHex;
+    if (h.length !== 64) throw new RangeError(`scope hash hex must be 64 digits, got ${h.length}`);
+    for (let d = 0; d < 16; d++) {
+      const c = 4 * d;
+      digits[o + 4 + d] = (hexVal(h.charCodeAt(c)) << 12) | (hexVal(h.charCodeAt(c + 1)) << 8) | (hexVal(h.charCodeAt(c + 2)) << 4) | hexVal(h.charCodeAt(c + 3));
+    }
+  }
+  let idx = new Uint32Array(n);
+  let tmp = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  const count = new Uint32Array(65536);
+  for (let p = 0; p < PASSES; p++) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[digits[i * PASSES + p]!]!++;
+    if (count[digits[p]!] === n) continue; // one digit value for all: the pass is the identity
+    let sum = 0;
+    for (let v = 0; v < 65536; v++) {
+      const c = count[v]!;
+      count[v] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const e = idx[i]!;
+      tmp[count[digits[e * PASSES + p]!]!++] = e;
+    }
+    const t = idx;
+    idx = tmp;
+    tmp = t;
+  }
+  const out = new Array<T>(n);
+  for (let i = 0; i < n; i++) out[i] = entries[idx[i]!]!;
+  return out;
 }
 
 /** Orders thin entries exactly as `drain_for_tx`. @internal */
 export function drainOrder<T extends { scopeHex: string; compact: number; nonce: number }>(entries: readonly T[]): T[] {
   const n = entries.length;
   if (n <= 1) return entries.slice();
-  const keyOf = n <= SMALL_SORT_THRESHOLD ? comparisonKey : radixKey;
-  const keyed = entries.map((e) => ({ e, k: keyOf(e.scopeHex, e.compact, e.nonce) }));
+  if (n > SMALL_SORT_THRESHOLD) return radixOrder(entries);
+  const keyed = entries.map((e) => ({ e, k: comparisonKey(e.scopeHex, e.compact, e.nonce) }));
   keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   return keyed.map((x) => x.e);
 }

@@ -14,7 +14,7 @@
 import { toHex, type ByteWriter } from '../bytes';
 import { Footprint } from '../footprint';
 import type { EdgeId, NodeId } from '../ident';
-import { attachmentSortKey, u64SortKey } from '../record';
+import { attachmentSortKey, u64SortKey, type AttachmentKey } from '../record';
 import type { ByteReader } from './byteReader';
 import { writeAttachmentKey } from './canonical';
 import { readAttachmentKey } from './canonicalRead';
@@ -30,23 +30,34 @@ function sortedSet<T>(m: ReadonlyMap<string, T>): T[] {
 
 /** Appends the canonical bytes of `fp`. @public */
 export function writeFootprint(w: ByteWriter, fp: Footprint): void {
-  const idSets: ReadonlyMap<string, Uint8Array>[] = [fp.nRead, fp.nWrite, fp.eRead, fp.eWrite];
-  for (const s of idSets) {
-    const ids = sortedSet(s);
-    w.u32(ids.length);
-    for (const id of ids) w.bytes(id);
-  }
-  for (const s of [fp.aRead, fp.aWrite]) {
-    const keys = sortedSet(s);
-    w.u32(keys.length);
-    for (const k of keys) writeAttachmentKey(w, k);
-  }
-  for (const s of [fp.bIn, fp.bOut]) {
-    const ports = sortedSet(s);
-    w.u32(ports.length);
-    for (const p of ports) w.u64(p);
-  }
-  w.u64(fp.factorMask);
+  // Set by set, with no per-call arrays: the tick history packs one footprint per candidate.
+  writeIds(w, fp.nRead);
+  writeIds(w, fp.nWrite);
+  writeIds(w, fp.eRead);
+  writeIds(w, fp.eWrite);
+  writeAttachmentKeys(w, fp.aRead);
+  writeAttachmentKeys(w, fp.aWrite);
+  writePorts(w, fp.bIn);
+  writePorts(w, fp.bOut);
+  if (fp.factorMask === 0n) w.u64(0);
+  else w.u64(fp.factorMask);
+}
+
+function writeIds(w: ByteWriter, s: ReadonlyMap<string, Uint8Array>): void {
+  w.u32(s.size);
+  if (s.size === 1) for (const id of s.values()) w.bytes(id);
+  else if (s.size > 1) for (const id of sortedSet(s)) w.bytes(id);
+}
+
+function writeAttachmentKeys(w: ByteWriter, s: ReadonlyMap<string, AttachmentKey>): void {
+  w.u32(s.size);
+  if (s.size === 1) for (const k of s.values()) writeAttachmentKey(w, k);
+  else if (s.size > 1) for (const k of sortedSet(s)) writeAttachmentKey(w, k);
+}
+
+function writePorts(w: ByteWriter, s: ReadonlyMap<string, bigint>): void {
+  w.u32(s.size);
+  if (s.size > 0) for (const p of sortedSet(s)) w.u64(p);
 }
 
 /**

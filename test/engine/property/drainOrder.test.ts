@@ -74,6 +74,32 @@ describe('drain order (§4.3)', () => {
     );
   });
 
+  it('n > 1024 with repeated scopes: compact id and nonce decide, in the radix order', () => {
+    // Few distinct scopes, so most entries tie on every scope digit; nonces are large and
+    // shuffled (both 16-bit halves matter), compacts span both halves too.
+    fc.assert(
+      fc.property(
+        fc.array(scopeArb, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 0, max: 0xffffffff }), { minLength: 1025, maxLength: 1200 }),
+        fc.array(fc.integer({ min: 0, max: 0x1ffff }), { minLength: 1, maxLength: 5 }),
+        (scopes, nonces, compacts) => {
+          const map = new Map<string, Uint8Array>(scopes.map((s) => [toHex(s), s]));
+          const hexes = Array.from(map.keys());
+          const seen = new Set<number>();
+          const entries: Entry[] = [];
+          nonces.forEach((nonce, i) => {
+            if (seen.has(nonce)) return;
+            seen.add(nonce);
+            entries.push({ scopeHex: hexes[i % hexes.length]!, compact: compacts[(i * 7) % compacts.length]!, nonce });
+          });
+          fc.pre(entries.length > SMALL_SORT_THRESHOLD);
+          expect(drainOrder(entries)).toEqual(lsdRadix(entries, map));
+        },
+      ),
+      prop(3),
+    );
+  });
+
   it('the two orders differ and the switch is at exactly 1024 / 1025', () => {
     // Scopes whose first byte and last two bytes disagree on the order.
     const mk = (i: number): Uint8Array => {
