@@ -72,6 +72,12 @@ function hexBlock(bytes: Uint8Array, from: number, to: number): string {
   return String.fromCharCode.apply(null, codes);
 }
 
+/** Digit value of each UTF-16 code unit: 0–15 for hex digits (either case), −1 otherwise. */
+const HEX_VALUE = new Int8Array(65536).fill(-1);
+for (let c = 48; c <= 57; c++) HEX_VALUE[c] = c - 48;
+for (let c = 97; c <= 102; c++) HEX_VALUE[c] = c - 87;
+for (let c = 65; c <= 70; c++) HEX_VALUE[c] = c - 55;
+
 function nibble(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
@@ -253,11 +259,17 @@ export class ByteWriter {
     this.ensure(n);
     const buf = this.buf;
     const at = this.len;
+    // Table lookup per digit; any invalid digit makes `bad` negative (checked once at the end, and
+    // `len` only advances when every digit was valid, so nothing counts as written).
+    let bad = 0;
     for (let i = 0; i < n; i++) {
-      const hi = nibble(hex.charCodeAt(2 * i));
-      const lo = nibble(hex.charCodeAt(2 * i + 1));
-      if (hi < 0 || lo < 0) throw new RangeError(`invalid hex digit near offset ${2 * i}`);
-      buf[at + i] = (hi << 4) | lo;
+      const hi = HEX_VALUE[hex.charCodeAt(2 * i) & 0xffff]!;
+      const lo = HEX_VALUE[hex.charCodeAt(2 * i + 1) & 0xffff]!;
+      bad |= hi | lo;
+      buf[at + i] = (hi << 4) | (lo & 15);
+    }
+    if (bad < 0) {
+      for (let i = 0; i < hex.length; i++) if (HEX_VALUE[hex.charCodeAt(i)]! < 0) throw new RangeError(`invalid hex digit near offset ${i - (i % 2)}`);
     }
     this.len += n;
     return this;

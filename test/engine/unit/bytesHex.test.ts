@@ -64,6 +64,9 @@ describe('ByteWriter.hexBytes', () => {
     const w = new ByteWriter(4).u8(1);
     expect(() => w.hexBytes('abc')).toThrow(RangeError);
     expect(() => w.hexBytes('zz')).toThrow(RangeError);
+    expect(() => w.hexBytes('00aG')).toThrow(/offset 2/);
+    expect(() => w.hexBytes('0\u0130')).toThrow(RangeError); // a code unit whose low byte is '0'
     expect(w.finish()).toEqual(Uint8Array.of(1));
+    expect(new ByteWriter(4).hexBytes('ABcd09').finish()).toEqual(Uint8Array.of(0xab, 0xcd, 0x09));
   });
 });
