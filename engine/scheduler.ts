@@ -61,40 +61,42 @@ function hexVal(c: number): number {
   return c <= 57 ? c - 48 : (c | 0x20) - 87;
 }
 
-/** Radix passes, least significant first: nonce (lo, hi), compact id (lo, hi), scope digits 0..15. */
-const PASSES = 20;
+/** Scope digit d (0..15) of a scope hash's hex: bytes 2d, 2d+1 read big-endian. */
+function scopeDigit(h: string, d: number): number {
+  const c = 4 * d;
+  return (hexVal(h.charCodeAt(c)) << 12) | (hexVal(h.charCodeAt(c + 1)) << 8) | (hexVal(h.charCodeAt(c + 2)) << 4) | hexVal(h.charCodeAt(c + 3));
+}
+
+/** How many of the most significant scope digits (15, 14, …) the counting passes sort by. */
+const TOP_DIGITS = 3;
 
 /**
- * warp-core's LSD radix order as a real LSD radix sort over 16-bit digits (stable counting sorts,
- * one per pass, on an index permutation): ascending by scope digit 15 (bytes 30..31, big-endian)
- * down to digit 0, then compact id, then nonce. A pass whose digit is the same for every entry is
- * skipped (it cannot reorder anything). No strings are built per entry.
+ * warp-core's LSD radix order: ascending by scope digit 15 (bytes 30..31, big-endian) down to
+ * digit 0, then compact id, then nonce. Any stable sort by that whole key gives the same order, so
+ * it is computed as: stable counting passes (16-bit digits, typed arrays, an index permutation) by
+ * the TOP_DIGITS most significant digits, then each run of entries that tie on them ordered by the
+ * rest of the key. Scope hashes are BLAKE3 outputs, so such runs are rare and short, except for
+ * one scope queued under several rules (a run per scope, bounded by the rule count). No string is
+ * built per entry.
  */
 function radixOrder<T extends { scopeHex: string; compact: number; nonce: number }>(entries: readonly T[]): T[] {
   const n = entries.length;
-  const digits = new Uint16Array(n * PASSES);
+  // Digit-major: each pass reads one contiguous run of n digits.
+  const top = new Uint16Array(n * TOP_DIGITS);
   for (let i = 0; i < n; i++) {
-    const e = entries[i]!;
-    const o = i * PASSES;
-    digits[o] = e.nonce & 0xffff;
-    digits[o + 1] = (e.nonce >>> 16) & 0xffff;
-    digits[o + 2] = e.compact & 0xffff;
-    digits[o + 3] = (e.compact >>> 16) & 0xffff;
-    const h = e.scopeHex;
+    const h = entries[i]!.scopeHex;
     if (h.length !== 64) throw new RangeError(`scope hash hex must be 64 digits, got ${h.length}`);
-    for (let d = 0; d < 16; d++) {
-      const c = 4 * d;
-      digits[o + 4 + d] = (hexVal(h.charCodeAt(c)) << 12) | (hexVal(h.charCodeAt(c + 1)) << 8) | (hexVal(h.charCodeAt(c + 2)) << 4) | hexVal(h.charCodeAt(c + 3));
-    }
+    for (let t = 0; t < TOP_DIGITS; t++) top[t * n + i] = scopeDigit(h, 16 - TOP_DIGITS + t);
   }
   let idx = new Uint32Array(n);
   let tmp = new Uint32Array(n);
   for (let i = 0; i < n; i++) idx[i] = i;
   const count = new Uint32Array(65536);
-  for (let p = 0; p < PASSES; p++) {
+  for (let t = 0; t < TOP_DIGITS; t++) {
+    const pass = top.subarray(t * n, (t + 1) * n);
     count.fill(0);
-    for (let i = 0; i < n; i++) count[digits[i * PASSES + p]!]!++;
-    if (count[digits[p]!] === n) continue; // one digit value for all: the pass is the identity
+    for (let i = 0; i < n; i++) count[pass[i]!]!++;
+    if (count[pass[0]!] === n) continue; // one digit value for all: the pass is the identity
     let sum = 0;
     for (let v = 0; v < 65536; v++) {
       const c = count[v]!;
@@ -103,14 +105,34 @@ function radixOrder<T extends { scopeHex: string; compact: number; nonce: number
     }
     for (let i = 0; i < n; i++) {
       const e = idx[i]!;
-      tmp[count[digits[e * PASSES + p]!]!++] = e;
+      tmp[count[pass[e]!]!++] = e;
     }
-    const t = idx;
+    const sw = idx;
     idx = tmp;
-    tmp = t;
+    tmp = sw;
   }
   const out = new Array<T>(n);
   for (let i = 0; i < n; i++) out[i] = entries[idx[i]!]!;
+  const sameTop = (a: number, b: number): boolean => {
+    for (let t = 0; t < TOP_DIGITS; t++) if (top[t * n + a] !== top[t * n + b]) return false;
+    return true;
+  };
+  const rest = (a: T, b: T): number => {
+    for (let d = 15 - TOP_DIGITS; d >= 0; d--) {
+      const x = scopeDigit(a.scopeHex, d) - scopeDigit(b.scopeHex, d);
+      if (x !== 0) return x;
+    }
+    return (a.compact >>> 0) - (b.compact >>> 0) || (a.nonce >>> 0) - (b.nonce >>> 0);
+  };
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && sameTop(idx[i]!, idx[j]!)) j++;
+    if (j - i > 1) {
+      const run = out.slice(i, j).sort(rest);
+      for (let k = 0; k < run.length; k++) out[i + k] = run[k]!;
+    }
+    i = j;
+  }
   return out;
 }
 

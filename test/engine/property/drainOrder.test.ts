@@ -100,6 +100,25 @@ describe('drain order (§4.3)', () => {
     );
   });
 
+  it('n > 1024 where scopes tie on their most significant bytes: the lower digits decide', () => {
+    // Bytes 24..31 (the radix's most significant digits) come from two patterns, so long runs of
+    // entries tie on them and are ordered by digits further down.
+    fc.assert(
+      fc.property(fc.array(scopeArb, { minLength: 1025, maxLength: 1100 }), fc.array(fc.integer({ min: 0, max: 70000 }), { minLength: 1, maxLength: 3 }), (raw, compacts) => {
+        const scopes = raw.map((s, i) => {
+          const c = s.slice();
+          c.fill(i % 2 === 0 ? 0x5a : 0xa5, 24, 32);
+          if (i % 3 === 0) c.fill(0, 8, 24);
+          return c;
+        });
+        const { entries, map } = build(scopes, compacts);
+        fc.pre(entries.length > SMALL_SORT_THRESHOLD);
+        expect(drainOrder(entries)).toEqual(lsdRadix(entries, map));
+      }),
+      prop(3),
+    );
+  });
+
   it('the two orders differ and the switch is at exactly 1024 / 1025', () => {
     // Scopes whose first byte and last two bytes disagree on the order.
     const mk = (i: number): Uint8Array => {
