@@ -78,11 +78,9 @@ for (let c = 48; c <= 57; c++) HEX_VALUE[c] = c - 48;
 for (let c = 97; c <= 102; c++) HEX_VALUE[c] = c - 87;
 for (let c = 65; c <= 70; c++) HEX_VALUE[c] = c - 55;
 
-function nibble(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48;
-  if (c >= 97 && c <= 102) return c - 87;
-  if (c >= 65 && c <= 70) return c - 55;
-  return -1;
+/** Value of the hex digit with UTF-16 code unit `c` (either case), or −1. @internal */
+export function hexDigitValue(c: number): number {
+  return HEX_VALUE[c]!;
 }
 
 /** Parses hex (either case) into bytes. @throws RangeError on odd length or a non-hex digit. @public */
@@ -90,8 +88,8 @@ export function fromHex(hex: string): Uint8Array {
   if (hex.length % 2 !== 0) throw new RangeError(`hex string has odd length ${hex.length}`);
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) {
-    const hi = nibble(hex.charCodeAt(2 * i));
-    const lo = nibble(hex.charCodeAt(2 * i + 1));
+    const hi = HEX_VALUE[hex.charCodeAt(2 * i)]!;
+    const lo = HEX_VALUE[hex.charCodeAt(2 * i + 1)]!;
     if (hi < 0 || lo < 0) throw new RangeError(`invalid hex digit near offset ${2 * i}`);
     out[i] = (hi << 4) | lo;
   }
@@ -263,8 +261,8 @@ export class ByteWriter {
     // `len` only advances when every digit was valid, so nothing counts as written).
     let bad = 0;
     for (let i = 0; i < n; i++) {
-      const hi = HEX_VALUE[hex.charCodeAt(2 * i) & 0xffff]!;
-      const lo = HEX_VALUE[hex.charCodeAt(2 * i + 1) & 0xffff]!;
+      const hi = HEX_VALUE[hex.charCodeAt(2 * i)]!;
+      const lo = HEX_VALUE[hex.charCodeAt(2 * i + 1)]!;
       bad |= hi | lo;
       buf[at + i] = (hi << 4) | (lo & 15);
     }

@@ -103,6 +103,11 @@ export class Footprint {
     return this;
   }
 
+  /** True when a node or edge set is in use (a set exists only once it holds an id; these are the sets whose keys the scheduler lifts by warp). */
+  hasNodeOrEdgeSets(): boolean {
+    return this.nr !== null || this.nw !== null || this.er !== null || this.ew !== null;
+  }
+
   /** True when every set is empty. */
   isEmpty(): boolean {
     return (
@@ -126,7 +131,7 @@ export class ActiveFootprints {
   conflicts(fp: Footprint, warp: WarpId): boolean {
     // Empty sets are skipped by size: most footprints use one or two of the eight, and iterating
     // an empty map still allocates an iterator.
-    if (fp.nWrite.size + fp.nRead.size + fp.eWrite.size + fp.eRead.size > 0) {
+    if (fp.hasNodeOrEdgeSets()) {
       const w = toHex(warp);
       for (const k of fp.nWrite.keys()) if (this.nodesWritten.has(w + k) || this.nodesRead.has(w + k)) return true;
       for (const k of fp.nRead.keys()) if (this.nodesWritten.has(w + k)) return true;
@@ -142,7 +147,7 @@ export class ActiveFootprints {
 
   /** Marks every set of `fp` as used. */
   mark(fp: Footprint, warp: WarpId): void {
-    if (fp.nWrite.size + fp.nRead.size + fp.eWrite.size + fp.eRead.size > 0) {
+    if (fp.hasNodeOrEdgeSets()) {
       const w = toHex(warp);
       for (const k of fp.nWrite.keys()) this.nodesWritten.add(w + k);
       for (const k of fp.nRead.keys()) this.nodesRead.add(w + k);
@@ -240,7 +245,7 @@ export function conflictingSlots(candidate: Footprint, candWarp: WarpId, blocker
 export function extendSlotsFromFootprint(fp: Footprint, warp: WarpId, inSlots: Map<string, SlotId>, outSlots: Map<string, SlotId>): void {
   // Keys are `slotSortKey`s, joined into flat strings (they are sorted and hashed in bulk). Empty
   // sets are skipped by size (no iterator, no warp hex).
-  if (fp.nRead.size + fp.nWrite.size + fp.eRead.size + fp.eWrite.size > 0) {
+  if (fp.hasNodeOrEdgeSets()) {
     const w = toHex(warp);
     for (const [k, id] of fp.nRead) inSlots.set(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } });
     for (const [k, id] of fp.nWrite) addWrittenSlot(['1', w, k].join(''), { kind: 'node', key: { warp, local: id } }, inSlots, outSlots);

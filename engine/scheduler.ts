@@ -14,7 +14,7 @@
  * - Legacy: ordered by (scope_hash, full rule id), rejects when `!independent(candidate, accepted)`
  *   (factor-mask fast path: with masks 0 it never rejects).
  */
-import { toHex } from './bytes';
+import { hexDigitValue, toHex } from './bytes';
 import { ActiveFootprints, independent, type Footprint } from './footprint';
 import type { Hash } from './ident';
 import type { NodeKey } from './record';
@@ -56,15 +56,10 @@ export function comparisonKey(scopeHex: string, compact: number, nonce: number):
   return scopeHex + hex8(compact) + hex8(nonce);
 }
 
-/** Value of a lowercase/uppercase hex digit's char code (the scope hex comes from `toHex`). */
-function hexVal(c: number): number {
-  return c <= 57 ? c - 48 : (c | 0x20) - 87;
-}
-
-/** Scope digit d (0..15) of a scope hash's hex: bytes 2d, 2d+1 read big-endian. */
+/** Scope digit d (0..15) of a scope hash's hex (from `toHex`): bytes 2d, 2d+1 read big-endian. */
 function scopeDigit(h: string, d: number): number {
   const c = 4 * d;
-  return (hexVal(h.charCodeAt(c)) << 12) | (hexVal(h.charCodeAt(c + 1)) << 8) | (hexVal(h.charCodeAt(c + 2)) << 4) | hexVal(h.charCodeAt(c + 3));
+  return (hexDigitValue(h.charCodeAt(c)) << 12) | (hexDigitValue(h.charCodeAt(c + 1)) << 8) | (hexDigitValue(h.charCodeAt(c + 2)) << 4) | hexDigitValue(h.charCodeAt(c + 3));
 }
 
 /** How many of the most significant scope digits (15, 14, …) the counting passes sort by. */

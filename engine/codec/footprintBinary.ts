@@ -14,7 +14,7 @@
 import { toHex, type ByteWriter } from '../bytes';
 import { Footprint } from '../footprint';
 import type { EdgeId, NodeId } from '../ident';
-import { attachmentSortKey, u64SortKey, type AttachmentKey } from '../record';
+import { attachmentSortKey, u64SortKey } from '../record';
 import type { ByteReader } from './byteReader';
 import { writeAttachmentKey } from './canonical';
 import { readAttachmentKey } from './canonicalRead';
@@ -30,34 +30,25 @@ function sortedSet<T>(m: ReadonlyMap<string, T>): T[] {
 
 /** Appends the canonical bytes of `fp`. @public */
 export function writeFootprint(w: ByteWriter, fp: Footprint): void {
-  // Set by set, with no per-call arrays: the tick history packs one footprint per candidate.
-  writeIds(w, fp.nRead);
-  writeIds(w, fp.nWrite);
-  writeIds(w, fp.eRead);
-  writeIds(w, fp.eWrite);
-  writeAttachmentKeys(w, fp.aRead);
-  writeAttachmentKeys(w, fp.aWrite);
-  writePorts(w, fp.bIn);
-  writePorts(w, fp.bOut);
-  if (fp.factorMask === 0n) w.u64(0);
-  else w.u64(fp.factorMask);
+  writeSet(w, fp.nRead, writeId);
+  writeSet(w, fp.nWrite, writeId);
+  writeSet(w, fp.eRead, writeId);
+  writeSet(w, fp.eWrite, writeId);
+  writeSet(w, fp.aRead, writeAttachmentKey);
+  writeSet(w, fp.aWrite, writeAttachmentKey);
+  writeSet(w, fp.bIn, writePort);
+  writeSet(w, fp.bOut, writePort);
+  w.u64(fp.factorMask);
 }
 
-function writeIds(w: ByteWriter, s: ReadonlyMap<string, Uint8Array>): void {
-  w.u32(s.size);
-  if (s.size === 1) for (const id of s.values()) w.bytes(id);
-  else if (s.size > 1) for (const id of sortedSet(s)) w.bytes(id);
-}
+const writeId = (w: ByteWriter, id: Uint8Array): void => void w.bytes(id);
+const writePort = (w: ByteWriter, p: bigint): void => void w.u64(p);
 
-function writeAttachmentKeys(w: ByteWriter, s: ReadonlyMap<string, AttachmentKey>): void {
+/** u32 count, then the items in key order (the tick history packs one footprint per candidate: no array for 0 or 1 item). */
+function writeSet<T>(w: ByteWriter, s: ReadonlyMap<string, T>, write: (w: ByteWriter, v: T) => void): void {
   w.u32(s.size);
-  if (s.size === 1) for (const k of s.values()) writeAttachmentKey(w, k);
-  else if (s.size > 1) for (const k of sortedSet(s)) writeAttachmentKey(w, k);
-}
-
-function writePorts(w: ByteWriter, s: ReadonlyMap<string, bigint>): void {
-  w.u32(s.size);
-  if (s.size > 0) for (const p of sortedSet(s)) w.u64(p);
+  if (s.size === 1) for (const v of s.values()) write(w, v);
+  else if (s.size > 1) for (const v of sortedSet(s)) write(w, v);
 }
 
 /**

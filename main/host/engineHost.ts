@@ -645,7 +645,6 @@ export class EngineHost {
     return { ...this.graphEdgeDto(warp, e), attachment: this.attachmentDto(att) };
   }
 
-
   private instancesDto(state: WarpState): InstanceDto[] {
     return Array.from(state.instances.sortedEntries()).map(([k, inst]) => ({
       warp: k,
