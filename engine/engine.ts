@@ -31,7 +31,7 @@ import { applyDirectEdit, type DirectEdit } from './directEdit';
 import { diffFromJournal } from './diff';
 import { EngineError, TickFailedError, TickPatchError } from './errors';
 import { CopyBeforeWrite } from './copyBeforeWrite';
-import { extendSlotsFromFootprint, footprintsConflict } from './footprint';
+import { footprintsConflict } from './footprint';
 import { PackedFootprints, type FootprintList } from './footprintList';
 import { GraphStore } from './graph';
 import { viewOf } from './graphView';
@@ -39,17 +39,16 @@ import { ROOT_WARP, POLICY_ID_NO_POLICY_V0, scopeHash, type Hash, type NodeId, t
 import { ACK_PENDING_RULE_NAME, INBOX_NODE, PENDING_EDGE_TYPE, type DispatchDisposition, type IngestDisposition } from './inbox';
 import { MaterializationBus, type FinalizeReport } from './materialization';
 import {
-  computePlanDigest,
-  computeReceiptDigest,
-  computeRewritesDigest,
+  computeTickDigests,
   computeRulePackId,
   digestLen0U64,
   type TickReceipt,
   type TickReceiptEntry,
 } from './receipt';
-import type { AttachmentKey, AttachmentValue, EdgeRecord, NodeKey, NodeRecord, SlotId } from './record';
+import type { AttachmentKey, AttachmentValue, EdgeRecord, NodeKey, NodeRecord } from './record';
 import type { RewriteRule } from './rule';
 import { Scheduler, type PendingRewrite, type SchedulerKind } from './scheduler';
+import { TickSlots } from './tickSlots';
 import { computeCommitHashV2, computeStateRoot, type Snapshot } from './snapshot';
 import { applyOps, WarpTickPatchV1 } from './tickPatch';
 import { canonicalizeOps, TickDelta, type WarpOp } from './tickDelta';
@@ -120,6 +119,9 @@ interface RegisteredRule {
   readonly rule: RewriteRule;
   readonly compact: number;
 }
+
+/** The blockers of an applied entry: one shared, frozen empty list (a tick keeps one per entry). */
+const NO_BLOCKERS: readonly number[] = Object.freeze([]);
 
 /** @public */
 export class Engine {
@@ -345,23 +347,23 @@ export class Engine {
     if (tx === 0 || !this.liveTxs.has(tx)) throw new EngineError('UnknownTx', `unknown or closed tx ${tx}`);
     const rulePackId = this.rulePackId();
     const drained = this.scheduler.drainForTx(tx);
-    const planDigest = computePlanDigest(drained);
 
     const entries: TickReceiptEntry[] = [];
-    const blockedBy: number[][] = [];
+    const applied: boolean[] = [];
+    const blockedBy: (readonly number[])[] = [];
     const reserved: PendingRewrite[] = [];
     const reservedIdx: number[] = [];
-    const inSlots = new Map<string, SlotId>();
-    const outSlots = new Map<string, SlotId>();
+    const slots = new TickSlots();
     for (let i = 0; i < drained.length; i++) {
       const pr = drained[i]!;
       if (this.scheduler.reserve(tx, pr)) {
         this.telemetry?.onReserved?.(tx, pr.ruleId);
         entries.push({ ruleId: pr.ruleId, scopeHash: pr.scopeHash, scope: pr.scope, disposition: 'applied' });
-        blockedBy.push([]);
+        applied.push(true);
+        blockedBy.push(NO_BLOCKERS);
         reserved.push(pr);
         reservedIdx.push(i);
-        extendSlotsFromFootprint(pr.footprint, pr.scope.warp, inSlots, outSlots);
+        slots.add(pr.footprint, pr.scope.warp);
       } else {
         this.telemetry?.onConflict?.(tx, pr.ruleId);
         const blockers = reservedIdx.filter((k) => footprintsConflict(pr.footprint, drained[k]!.footprint));
@@ -370,10 +372,11 @@ export class Engine {
           throw new EngineError('InternalCorruption', 'scheduler rejected rewrite but no blockers were found');
         }
         entries.push({ ruleId: pr.ruleId, scopeHash: pr.scopeHash, scope: pr.scope, disposition: 'rejected' });
+        applied.push(false);
         blockedBy.push(blockers);
       }
     }
-    const rewritesDigest = computeRewritesDigest(reserved);
+    const digests = computeTickDigests(drained, applied);
 
     // Execute: every executor sees the pre-tick state; their ops, in drain order, as one list.
     const emitted = this.executeReserved(tx, reserved);
@@ -397,19 +400,20 @@ export class Engine {
 
     this.lastMat = this.bus.finalize();
 
-    const patch = new WarpTickPatchV1(this.policyId, rulePackId, 'committed', inSlots, outSlots, patchOps);
+    const { ins, outs } = slots.canonical();
+    const patch = new WarpTickPatchV1(this.policyId, rulePackId, 'committed', ins, outs, patchOps, true);
     const stateRoot = this.currentStateRoot();
     const parents = this.lastSnapshot ? [this.lastSnapshot.hash] : [];
-    const receiptDigest = computeReceiptDigest(entries);
+    const receiptDigest = digests.receipt;
     const hash = computeCommitHashV2(stateRoot, parents, patch.digest, this.policyId);
     const snapshot: Snapshot = {
       root: this.currentRoot,
       hash,
       stateRoot,
       parents,
-      planDigest,
+      planDigest: digests.plan,
       decisionDigest: receiptDigest,
-      rewritesDigest,
+      rewritesDigest: digests.rewrites,
       patchDigest: patch.digest,
       policyId: this.policyId,
       tx,

@@ -15,6 +15,7 @@ export * from './rule';
 export { Scheduler, SMALL_SORT_THRESHOLD, drainOrder, type PendingRewrite, type SchedulerKind } from './scheduler';
 export * from './tickDelta';
 export * from './tickPatch';
+export * from './tickSlots';
 export * from './diff';
 export * from './snapshot';
 export * from './receipt';

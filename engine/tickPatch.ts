@@ -19,6 +19,7 @@ import { bytesEqual, ByteWriter, toHex } from './bytes';
 import { writeOp, writeSlot } from './codec/canonical';
 import { TickPatchError } from './errors';
 import { GraphStore } from './graph';
+import { sortHexKeys } from './hexKeySort';
 import { blake3 } from './hash';
 import type { Hash } from './ident';
 import { descend, nodeRecordsEqual, slotSortKey, attachmentKeysEqual, type SlotId } from './record';
@@ -40,8 +41,8 @@ export function canonicalSlots(slots: readonly SlotId[] | ReadonlyMap<string, Sl
     for (const s of slots) built.set(slotSortKey(s), s);
     m = built;
   }
-  // Plain code-unit order: for these fixed-layout hex keys it is byte order.
-  const keys = Array.from(m.keys()).sort();
+  // Code-unit order: for these fixed-layout hex keys it is byte order.
+  const keys = sortHexKeys(Array.from(m.keys()));
   const out = new Array<SlotId>(keys.length);
   for (let i = 0; i < keys.length; i++) out[i] = m.get(keys[i]!)!;
   return out;
@@ -57,7 +58,7 @@ export function canonicalSlotPair(
   outSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
 ): [SlotId[], SlotId[]] {
   if (!isSlotMap(inSlots) || !isSlotMap(outSlots) || outSlots.size > inSlots.size) return [canonicalSlots(inSlots), canonicalSlots(outSlots)];
-  const keys = Array.from(inSlots.keys()).sort();
+  const keys = sortHexKeys(Array.from(inSlots.keys()));
   const ins = new Array<SlotId>(keys.length);
   const outs: SlotId[] = [];
   for (let i = 0; i < keys.length; i++) {
@@ -88,8 +89,11 @@ export class WarpTickPatchV1 {
     inSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
     outSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
     ops: readonly WarpOp[],
+    /** @internal The slot lists are already canonical (`TickSlots.canonical()`): taken as they are. */
+    slotsCanonical = false,
   ) {
-    [this.inSlots, this.outSlots] = canonicalSlotPair(inSlots, outSlots);
+    if (slotsCanonical && Array.isArray(inSlots) && Array.isArray(outSlots)) [this.inSlots, this.outSlots] = [inSlots, outSlots];
+    else [this.inSlots, this.outSlots] = canonicalSlotPair(inSlots, outSlots);
     this.ops = canonicalizeOps(ops);
     this.digest = computePatchDigestV2(policyId, rulePackId, commitStatus, this.inSlots, this.outSlots, this.ops);
   }
@@ -115,15 +119,61 @@ export function computePatchDigestV2(
   outSlots: readonly SlotId[],
   ops: readonly WarpOp[],
 ): Hash {
-  const w = new ByteWriter(1024);
+  const w = new ByteWriter(64 + slotBytes(inSlots) + slotBytes(outSlots) + 128 * ops.length);
   w.u16(2).u32(policyId).bytes(rulePackId).u8(status === 'committed' ? 1 : 2);
   w.u64(inSlots.length);
-  for (const s of inSlots) writeSlot(w, s);
+  const inStart = w.length;
+  const inEnds = new Uint32Array(inSlots.length);
+  for (let i = 0; i < inSlots.length; i++) {
+    writeSlot(w, inSlots[i]!);
+    inEnds[i] = w.length;
+  }
   w.u64(outSlots.length);
-  for (const s of outSlots) writeSlot(w, s);
+  writeOutSlots(w, outSlots, inSlots, inStart, inEnds);
   w.u64(ops.length);
   for (const op of ops) writeOp(w, op);
   return blake3(w.finish());
+}
+
+/** Encoded size of the slots (node/edge 65 bytes, attachment 67, port 9). */
+function slotBytes(slots: readonly SlotId[]): number {
+  let n = 0;
+  for (const s of slots) n += s.kind === 'attachment' ? 67 : s.kind === 'port' ? 9 : 65;
+  return n;
+}
+
+/**
+ * Writes the out-slots. A commit's out-slots are the written in-slots, the same objects in the
+ * same order: each one found among the in-slots (by identity, walking forward) is copied from the
+ * bytes just written for it, a run of consecutive ones in one copy; any other slot is encoded.
+ */
+function writeOutSlots(w: ByteWriter, outSlots: readonly SlotId[], inSlots: readonly SlotId[], inStart: number, inEnds: Uint32Array): void {
+  let j = 0;
+  let runFrom = -1;
+  let runTo = -1;
+  const flush = (): void => {
+    if (runFrom >= 0) w.copyFrom(runFrom, runTo);
+    runFrom = -1;
+  };
+  for (let i = 0; i < outSlots.length; i++) {
+    const s = outSlots[i]!;
+    while (j < inSlots.length && inSlots[j] !== s) j++;
+    if (j === inSlots.length) {
+      // Not one of the in-slot objects (lists built elsewhere): encode it and the rest.
+      flush();
+      for (let k = i; k < outSlots.length; k++) writeSlot(w, outSlots[k]!);
+      return;
+    }
+    const from = j === 0 ? inStart : inEnds[j - 1]!;
+    if (runFrom >= 0 && from === runTo) runTo = inEnds[j]!;
+    else {
+      flush();
+      runFrom = from;
+      runTo = inEnds[j]!;
+    }
+    j++;
+  }
+  flush();
 }
 
 /** Applies canonical ops and validates portals, rolling back on error. @throws TickPatchError */

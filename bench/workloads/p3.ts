@@ -13,20 +13,16 @@
  * Check: every candidate is accepted (N applied receipt entries), and for noop_fp N in/out slots.
  */
 import {
-  computePlanDigest,
-  computeReceiptDigest,
-  computeRewritesDigest,
-  extendSlotsFromFootprint,
+  computeTickDigests,
   Footprint,
   makeRuleId,
   nodeAlpha,
   Scheduler,
   scopeHash,
+  TickSlots,
   WarpTickPatchV1,
   type PendingRewrite,
   type RewriteRule,
-  type SlotId,
-  type TickReceiptEntry,
 } from '../../engine/index';
 import { P3_COUNTS, sizeLabel } from '../reference';
 import { buildSchedulerWorld } from '../setup';
@@ -142,21 +138,16 @@ function runVariant(n: number, v: Variant, r: JobResult): void {
     t = fill();
     const b = time(() => {
       const drained = sched.drainForTx(t);
-      computePlanDigest(drained);
-      const entries: TickReceiptEntry[] = [];
-      const reserved: PendingRewrite[] = [];
-      const inS = new Map<string, SlotId>();
-      const outS = new Map<string, SlotId>();
+      const applied: boolean[] = [];
+      const slots = new TickSlots();
       for (const pr of drained) {
-        if (sched.reserve(t, pr)) {
-          entries.push({ ruleId: pr.ruleId, scopeHash: pr.scopeHash, scope: pr.scope, disposition: 'applied' });
-          reserved.push(pr);
-          extendSlotsFromFootprint(pr.footprint, pr.scope.warp, inS, outS);
-        }
+        const ok = sched.reserve(t, pr);
+        applied.push(ok);
+        if (ok) slots.add(pr.footprint, pr.scope.warp);
       }
-      computeRewritesDigest(reserved);
-      computeReceiptDigest(entries);
-      void new WarpTickPatchV1(engine.policyId, rulePackId, 'committed', inS, outS, []).digest;
+      computeTickDigests(drained, applied);
+      const { ins, outs } = slots.canonical();
+      void new WarpTickPatchV1(engine.policyId, rulePackId, 'committed', ins, outs, [], true).digest;
     });
     sched.finalizeTx(t);
     if (s >= warmup) {

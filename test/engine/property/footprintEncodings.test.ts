@@ -4,12 +4,17 @@
  *   and values), factor mask and conflict answers, and iteration yields them in order;
  * - the slot maps `extendSlotsFromFootprint` builds are keyed by exactly `slotSortKey(slot)`
  *   (the patch sorts those keys directly), and a patch built from the maps equals one built from
- *   the plain slot arrays.
+ *   the plain slot arrays;
+ * - `TickSlots` (what a commit collects) lists the same canonical in/out slots as those maps
+ *   through `canonicalSlotPair`, each out-slot being the very in-slot object, and the patch digest
+ *   over its lists (out-slot bytes copied from the in-slot bytes) equals the frozen layout written
+ *   slot by slot, whether the out-slots are those objects, copies of them, or a mix.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Footprint, ROOT_WARP, WarpTickPatchV1, extendSlotsFromFootprint, footprintsConflict, slotSortKey, toHex, type SlotId, makeNodeId, makeWarpId, nodeAlpha, edgeBeta, type NodeId } from '../../../engine/index';
+import { ByteWriter, Footprint, ROOT_WARP, TickSlots, WarpTickPatchV1, blake3, canonicalSlotPair, extendSlotsFromFootprint, footprintsConflict, slotSortKey, toHex, type SlotId, makeNodeId, makeWarpId, nodeAlpha, edgeBeta, type NodeId } from '../../../engine/index';
 import { PackedFootprints } from '../../../engine/footprintList';
+import { writeSlot } from '../../../engine/codec/canonical';
 import { prop } from '../../support/prop';
 
 const ids = [0, 1, 2, 3, 4, 5].map((i) => makeNodeId(`p${i}`));
@@ -90,6 +95,51 @@ describe('extendSlotsFromFootprint', () => {
         expect(a.inSlots.map(slotSortKey)).toEqual(b.inSlots.map(slotSortKey));
       }),
       prop(100),
+    );
+  });
+});
+
+/** Patch digest v2 with no ops, written slot by slot (the frozen layout, tickPatch.ts). */
+function naivePatchDigest(rp: Uint8Array, ins: readonly SlotId[], outs: readonly SlotId[]): string {
+  const w = new ByteWriter();
+  w.u16(2).u32(0).bytes(rp).u8(1).u64(ins.length);
+  for (const s of ins) writeSlot(w, s);
+  w.u64(outs.length);
+  for (const s of outs) writeSlot(w, s);
+  w.u64(0);
+  return toHex(blake3(w.finish()));
+}
+
+const copySlot = (s: SlotId): SlotId => structuredClone(s);
+
+describe('TickSlots', () => {
+  it('lists what extendSlotsFromFootprint + canonicalSlotPair list; the digest matches the frozen layout', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fpArb, warpArb), { maxLength: 8 }), fc.nat(), (fws, cut) => {
+        const inS = new Map<string, SlotId>();
+        const outS = new Map<string, SlotId>();
+        const slots = new TickSlots();
+        for (const [fp, w] of fws) {
+          extendSlotsFromFootprint(fp, w, inS, outS);
+          slots.add(fp, w);
+        }
+        const [ins0, outs0] = canonicalSlotPair(inS, outS);
+        const { ins, outs } = slots.canonical();
+        expect(ins.map(slotSortKey)).toEqual(ins0.map(slotSortKey));
+        expect(outs.map(slotSortKey)).toEqual(outs0.map(slotSortKey));
+        for (const o of outs) expect(ins.includes(o)).toBe(true);
+
+        const rp = new Uint8Array(32).fill(7);
+        const want = naivePatchDigest(rp, ins, outs);
+        expect(toHex(new WarpTickPatchV1(0, rp, 'committed', ins, outs, [], true).digest)).toBe(want);
+        expect(toHex(new WarpTickPatchV1(0, rp, 'committed', inS, outS, []).digest)).toBe(want);
+        // Out-slots that are not the in-slot objects: copies, and each mix of the two.
+        const k = outs.length === 0 ? 0 : cut % (outs.length + 1);
+        for (const mixed of [outs.map(copySlot), [...outs.slice(0, k), ...outs.slice(k).map(copySlot)], [...outs.slice(0, k).map(copySlot), ...outs.slice(k)]]) {
+          expect(toHex(new WarpTickPatchV1(0, rp, 'committed', ins, mixed, [], true).digest)).toBe(want);
+        }
+      }),
+      prop(300),
     );
   });
 });
