@@ -43,7 +43,6 @@ import {
   computeRulePackId,
   digestLen0U64,
   type TickReceipt,
-  type TickReceiptEntry,
 } from './receipt';
 import type { AttachmentKey, AttachmentValue, EdgeRecord, NodeKey, NodeRecord } from './record';
 import type { RewriteRule } from './rule';
@@ -348,7 +347,6 @@ export class Engine {
     const rulePackId = this.rulePackId();
     const drained = this.scheduler.drainForTx(tx);
 
-    const entries: TickReceiptEntry[] = [];
     const applied: boolean[] = [];
     const blockedBy: (readonly number[])[] = [];
     const reserved: PendingRewrite[] = [];
@@ -358,7 +356,6 @@ export class Engine {
       const pr = drained[i]!;
       if (this.scheduler.reserve(tx, pr)) {
         this.telemetry?.onReserved?.(tx, pr.ruleId);
-        entries.push({ ruleId: pr.ruleId, scopeHash: pr.scopeHash, scope: pr.scope, disposition: 'applied' });
         applied.push(true);
         blockedBy.push(NO_BLOCKERS);
         reserved.push(pr);
@@ -371,7 +368,6 @@ export class Engine {
           this.closeTx(tx);
           throw new EngineError('InternalCorruption', 'scheduler rejected rewrite but no blockers were found');
         }
-        entries.push({ ruleId: pr.ruleId, scopeHash: pr.scopeHash, scope: pr.scope, disposition: 'rejected' });
         applied.push(false);
         blockedBy.push(blockers);
       }
@@ -418,7 +414,8 @@ export class Engine {
       policyId: this.policyId,
       tx,
     };
-    const receipt: TickReceipt = { tx, entries, blockedBy, digest: receiptDigest };
+    // Entries packed: the receipt digest's own bytes (a history of big ticks holds no entry objects).
+    const receipt: TickReceipt = { tx, entries: digests.entries, blockedBy, digest: receiptDigest };
     const record: TickRecord = {
       snapshot,
       receipt,

@@ -12,7 +12,7 @@
  */
 import { ByteWriter } from './bytes';
 import { blake3 } from './hash';
-import type { Hash } from './ident';
+import type { Hash, NodeId, WarpId } from './ident';
 import type { NodeKey } from './record';
 
 /** @public */
@@ -26,10 +26,19 @@ export interface TickReceiptEntry {
   readonly disposition: TickDisposition;
 }
 
+/**
+ * Read access to a tick's receipt entries, in drain order: an array, or `PackedReceiptEntries`
+ * (what the engine keeps). @public
+ */
+export interface ReceiptEntryList extends Iterable<TickReceiptEntry> {
+  readonly length: number;
+  at(i: number): TickReceiptEntry | undefined;
+}
+
 /** @public */
 export interface TickReceipt {
   readonly tx: number;
-  readonly entries: readonly TickReceiptEntry[];
+  readonly entries: ReceiptEntryList;
   /** For entry i: the indices of accepted entries whose footprints overlap it (ascending). */
   readonly blockedBy: readonly (readonly number[])[];
   readonly digest: Hash;
@@ -74,6 +83,8 @@ export interface TickDigests {
   readonly plan: Hash;
   readonly rewrites: Hash;
   readonly receipt: Hash;
+  /** The receipt entries, packed: the very bytes the receipt digest hashed. */
+  readonly entries: PackedReceiptEntries;
 }
 
 /**
@@ -127,7 +138,99 @@ export function computeTickDigests(cands: readonly DigestCandidate[], applied: A
       w += 128;
     }
   }
-  return { plan: blake3(plan), rewrites: blake3(rewrites), receipt: n === 0 ? digestLen0U64() : blake3(receipt) };
+  return { plan: blake3(plan), rewrites: blake3(rewrites), receipt: n === 0 ? digestLen0U64() : blake3(receipt), entries: new PackedReceiptEntries(receipt) };
+}
+
+/** Bytes of one entry in the receipt digest stream: rule ‖ scope hash ‖ warp ‖ node ‖ code. */
+const ENTRY_BYTES = 129;
+/** The stream's header: u16le(2) ‖ u64le(n). */
+const HEADER_BYTES = 10;
+
+/**
+ * Receipt entries kept as the receipt digest's byte stream (129 bytes an entry, outside the JS
+ * heap) instead of four objects and two arrays an entry: a tick history of 100k-candidate ticks
+ * held millions of them, and every major GC walked them all.
+ *
+ * Invariants:
+ * - `at(i)` returns an entry equal to the i-th one hashed, as fresh objects and fresh id arrays
+ *   each call (callers may neither rely on identity nor change what is kept).
+ * - `bytes` is exactly the stream `computeReceiptDigest` hashes for these entries (when there is
+ *   at least one).
+ * @public
+ */
+export class PackedReceiptEntries implements ReceiptEntryList {
+  readonly length: number;
+
+  /** @throws RangeError when `bytes` is not a receipt stream's length. */
+  constructor(private readonly bytes: Uint8Array) {
+    const n = (bytes.length - HEADER_BYTES) / ENTRY_BYTES;
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`${bytes.length} bytes is not a receipt stream`);
+    this.length = n;
+  }
+
+  /** Packs entries given as objects (ids must be 32 bytes). @throws RangeError */
+  static of(entries: readonly TickReceiptEntry[]): PackedReceiptEntries {
+    const n = entries.length;
+    const w = new ByteWriter(HEADER_BYTES + ENTRY_BYTES * n);
+    w.u16(2).u64(n);
+    for (let i = 0; i < n; i++) {
+      const e = entries[i]!;
+      if (e.ruleId.length !== 32 || e.scopeHash.length !== 32 || e.scope.warp.length !== 32 || e.scope.local.length !== 32) {
+        throw new RangeError(`receipt entry ${i}: ids must be 32 bytes`);
+      }
+      w.bytes(e.ruleId).bytes(e.scopeHash).bytes(e.scope.warp).bytes(e.scope.local).u8(e.disposition === 'applied' ? 1 : 2);
+    }
+    return new PackedReceiptEntries(w.finish());
+  }
+
+  /** Bytes held. */
+  get byteLength(): number {
+    return this.bytes.byteLength;
+  }
+
+  at(i: number): TickReceiptEntry | undefined {
+    const k = this.index(i);
+    if (k < 0) return undefined;
+    const o = HEADER_BYTES + ENTRY_BYTES * k;
+    const b = this.bytes;
+    return {
+      ruleId: b.slice(o, o + 32),
+      scopeHash: b.slice(o + 32, o + 64),
+      scope: { warp: b.slice(o + 64, o + 96) as WarpId, local: b.slice(o + 96, o + 128) as NodeId },
+      disposition: b[o + 128] === 1 ? 'applied' : 'rejected',
+    };
+  }
+
+  /** Entry i's disposition without decoding the entry. */
+  disposition(i: number): TickDisposition | undefined {
+    const k = this.index(i);
+    return k < 0 ? undefined : this.bytes[HEADER_BYTES + ENTRY_BYTES * k + 128] === 1 ? 'applied' : 'rejected';
+  }
+
+  *[Symbol.iterator](): Iterator<TickReceiptEntry> {
+    for (let i = 0; i < this.length; i++) yield this.at(i)!;
+  }
+
+  private index(i: number): number {
+    const k = i < 0 ? i + this.length : i;
+    return Number.isInteger(k) && k >= 0 && k < this.length ? k : -1;
+  }
+}
+
+/** Entry i's disposition (packed lists are read without decoding). @public */
+export function dispositionAt(list: ReceiptEntryList, i: number): TickDisposition | undefined {
+  return list instanceof PackedReceiptEntries ? list.disposition(i) : list.at(i)?.disposition;
+}
+
+/** How many entries of `list` were applied (packed lists are read without decoding). @public */
+export function appliedCount(list: ReceiptEntryList): number {
+  let n = 0;
+  if (list instanceof PackedReceiptEntries) {
+    for (let i = 0; i < list.length; i++) if (list.disposition(i) === 'applied') n++;
+  } else {
+    for (const e of list) if (e.disposition === 'applied') n++;
+  }
+  return n;
 }
 
 /** `digest_len0_u64()` = H(u64le(0)). @public */

@@ -8,7 +8,7 @@
  */
 import { toHex } from '../bytes';
 import type { AttachmentKey, AttachmentValue, SlotId } from '../record';
-import type { TickReceipt } from '../receipt';
+import { appliedCount, type TickReceipt } from '../receipt';
 import type { Snapshot } from '../snapshot';
 import type { WarpTickPatchV1 } from '../tickPatch';
 import type { WarpOp } from '../tickDelta';
@@ -102,9 +102,9 @@ export function snapshotJson(s: Snapshot): JsonValue {
 /** @public */
 export function receiptJson(r: TickReceipt): JsonValue {
   return {
-    applied_count: r.entries.filter((e) => e.disposition === 'applied').length,
+    applied_count: appliedCount(r.entries),
     digest: toHex(r.digest),
-    entries: r.entries.map((e, i) => ({
+    entries: Array.from(r.entries, (e, i) => ({
       blocked_by: [...r.blockedBy[i]!],
       disposition: e.disposition === 'applied' ? 'Applied' : 'Rejected(FootprintConflict)',
       rule_id: toHex(e.ruleId),

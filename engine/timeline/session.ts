@@ -386,7 +386,7 @@ function replaySession(data: SessionData, onCommit?: (c: SessionCommit, patch: W
 /** Receipt-derived digests, scope hashes and blockers (everything hashed that replay does not see). */
 function checkReceipt(c: SessionCommit, fail: (code: 'VerifyFailed', detail: string) => never): void {
   const s = c.snapshot;
-  const entries = c.receipt.entries;
+  const entries = Array.from(c.receipt.entries);
   if (c.footprints.length !== entries.length || c.ruleNames.length !== entries.length) fail('VerifyFailed', 'footprints or rule names do not match the receipt entries');
   const eq = (a: Hash, b: Hash, what: string) => {
     if (!bytesEqual(a, b)) fail('VerifyFailed', `${what} mismatch (recorded ${toHex(b)}, recomputed ${toHex(a)})`);

@@ -30,7 +30,7 @@ import { Footprint, footprintsConflict } from '../footprint';
 import { PackedFootprints, type FootprintList } from '../footprintList';
 import { blake3, defaultBlake3 } from '../hash';
 import type { EdgeId, Hash, NodeId, TypeId, WarpId } from '../ident';
-import type { TickReceipt, TickReceiptEntry } from '../receipt';
+import { PackedReceiptEntries, type TickReceipt, type TickReceiptEntry } from '../receipt';
 import { slotSortKey, type NodeKey, type SlotId } from '../record';
 import type { Snapshot } from '../snapshot';
 import { opSortKey, type WarpOp } from '../tickDelta';
@@ -462,7 +462,7 @@ export function readCommitBody(r: ByteReader, ctx: CommitContext, onParentMissin
   });
   const { header } = ctx;
   const snapshot: Snapshot = { root: header.root, hash, stateRoot, parents, planDigest, decisionDigest, rewritesDigest, patchDigest, policyId: header.policyId, tx };
-  const receipt: TickReceipt = { tx, entries, blockedBy, digest: decisionDigest };
+  const receipt: TickReceipt = { tx, entries: PackedReceiptEntries.of(entries), blockedBy, digest: decisionDigest };
   return {
     hash,
     hex: toHex(hash),

@@ -27,7 +27,7 @@ import { PackedFootprints } from '../footprintList';
 import { toHex } from '../bytes';
 import type { Engine, TickRecord } from '../engine';
 import type { Hash } from '../ident';
-import { digestLen0U64, type TickReceipt } from '../receipt';
+import { digestLen0U64, PackedReceiptEntries, type TickReceipt } from '../receipt';
 import type { NodeKey, SlotId } from '../record';
 import { computeIntentId } from '../ident';
 import { INBOX_NODE, ROOT_SIM_EDGE, SIM_INBOX_EDGE, SIM_NODE, pendingEdgeId } from '../inbox';
@@ -448,7 +448,7 @@ export class Timeline {
     if (c.appliedOps.some((op) => slotsWrittenBy(op).some((s) => slotKey(s) === key))) {
       // The applied candidate whose write footprint covers the slot (the executor that wrote it).
       for (let i = 0; i < r.receipt.entries.length; i++) {
-        const e = r.receipt.entries[i]!;
+        const e = r.receipt.entries.at(i)!;
         if (e.disposition === 'applied' && footprintWrites(r.footprints.at(i)!, key, toHex(e.scope.warp))) {
           return { kind: 'rule', rule: r.ruleNames[i]!, scope: toHex(e.scope.local) };
         }
@@ -595,7 +595,7 @@ export class Timeline {
       policyId: this.env.policyId,
       tx: 0,
     };
-    const receipt: TickReceipt = { tx: 0, entries: [], blockedBy: [], digest: empty };
+    const receipt: TickReceipt = { tx: 0, entries: PackedReceiptEntries.of([]), blockedBy: [], digest: empty };
     const record: TickRecord = { snapshot, receipt, patch, footprints: PackedFootprints.pack([]), ruleNames: [], inputs: [], appliedOps: applied };
     check?.();
     const prevActive = this.active;
@@ -709,7 +709,7 @@ export function divergenceOf<T extends { readonly hex: string }>(ca: readonly T[
 
 /** Receipt entries as comparable strings. @internal */
 export function receiptKeys(r: TickReceipt, ruleNames: readonly string[]): string[] {
-  return r.entries.map((e, i) => `${ruleNames[i] ?? toHex(e.ruleId)}@${toHex(e.scope.local)}:${e.disposition}`);
+  return Array.from(r.entries, (e, i) => `${ruleNames[i] ?? toHex(e.ruleId)}@${toHex(e.scope.local)}:${e.disposition}`);
 }
 
 /** In/out slots as comparable strings. @internal */

@@ -11,7 +11,7 @@
  * decides per tick whether fan-out pays (auto mode); ECHO_STUDIO_BOAW_MODE=always|never|auto
  * overrides that (tests use `always` to force the worker path).
  */
-import { toHex } from '../../engine/index';
+import { appliedCount, toHex } from '../../engine/index';
 import { resolveParams, WorldError, WorldSession } from '../../engine/world';
 import { BoawPool, type BoawMode } from '../workers/boawPool';
 import { loadWorld } from '../worlds/loader';
@@ -78,7 +78,7 @@ function runTicks(session: WorldSession, ticks: number, json: boolean, io: CliIo
       throw e;
     }
     last = rec;
-    const a = rec.receipt.entries.filter((x) => x.disposition === 'applied').length;
+    const a = appliedCount(rec.receipt.entries);
     const r = rec.receipt.entries.length - a;
     applied += a;
     rejected += r;

@@ -14,6 +14,8 @@
  */
 import {
   toHex,
+  appliedCount,
+  dispositionAt,
   fromHex,
   computeIntentId,
   computeStateRoot,
@@ -790,14 +792,18 @@ export class EngineHost {
   private summaryDto(node: CommitNode, millis: number): TickSummaryDto {
     const r = node.record;
     const per = new Map<string, { applied: number; rejected: number }>();
-    r.receipt.entries.forEach((e, i) => {
-      const name = r.ruleNames[i] ?? toHex(e.ruleId);
+    // Per entry: its rule name and disposition only (a packed entry is not decoded for them).
+    const entries = r.receipt.entries;
+    let applied = 0;
+    for (let i = 0; i < entries.length; i++) {
+      const name = r.ruleNames[i] ?? toHex(entries.at(i)!.ruleId);
       const x = per.get(name) ?? { applied: 0, rejected: 0 };
-      if (e.disposition === 'applied') x.applied++;
-      else x.rejected++;
+      if (dispositionAt(entries, i) === 'applied') {
+        x.applied++;
+        applied++;
+      } else x.rejected++;
       per.set(name, x);
-    });
-    const applied = r.receipt.entries.filter((e) => e.disposition === 'applied').length;
+    }
     const s = r.snapshot;
     return {
       commit: node.hex,
@@ -830,7 +836,8 @@ export class EngineHost {
     });
     // Decoded once: the history keeps footprints packed, and each overlap reads two of them.
     const fps = Array.from(r.footprints);
-    const candidates: CandidateDto[] = r.receipt.entries.map((e, i) => {
+    const entries = Array.from(r.receipt.entries);
+    const candidates: CandidateDto[] = entries.map((e, i) => {
       const blockers = r.receipt.blockedBy[i] ?? [];
       const scope = toHex(e.scope.local);
       const label = this.label(scope);
@@ -847,7 +854,7 @@ export class EngineHost {
         footprint: footprintDto(fps[i]!, e.scope.warp),
         overlaps: blockers.map((b) => ({
           blocker: b,
-          slots: conflictingSlots(fps[i]!, e.scope.warp, fps[b]!, r.receipt.entries[b]!.scope.warp).map((o) => ({ slot: this.slotDto(o.slot), candidate: o.candidate, blocker: o.blocker })),
+          slots: conflictingSlots(fps[i]!, e.scope.warp, fps[b]!, entries[b]!.scope.warp).map((o) => ({ slot: this.slotDto(o.slot), candidate: o.candidate, blocker: o.blocker })),
         })),
       };
     });
@@ -957,7 +964,7 @@ export class EngineHost {
         tick: c.depth,
         kind: c.kind,
         createdOn: c.createdOn,
-        rejected: c.record.receipt.entries.filter((e) => e.disposition === 'rejected').length,
+        rejected: c.record.receipt.entries.length - appliedCount(c.record.receipt.entries),
       })),
       viewing: this.viewing ?? tl.head(),
       verified: true,

@@ -152,7 +152,7 @@ describe('derived vectors (§10.3-10.4)', () => {
     e.apply(tx, 'test/motion', entity);
     const rec = e.commitWithReceipt(tx);
     expect(toHex(rule.id)).toBe('345114e645ed42ffc9bf5c1b3b1bd416b3095d63c1622d0d96640f8175b0397e');
-    expect(toHex(rec.receipt.entries[0]!.scopeHash)).toBe('d5a30d14d564f2274e4aff2853557cb0b1e2a1b78819758b281fd801eab72a81');
+    expect(toHex(rec.receipt.entries.at(0)!.scopeHash)).toBe('d5a30d14d564f2274e4aff2853557cb0b1e2a1b78819758b281fd801eab72a81');
     expect(toHex(rec.patch.rulePackId)).toBe('53a6509ed361d9ab125d0193ee15a37f69ff954a3e8c620e69c34e2a349a93f0');
     expect(toHex(rec.snapshot.planDigest)).toBe('0664fb3ad750d8e11df05b17077f9f355b6373644fddd3dfc3aab43edc4afccd');
     expect(toHex(rec.snapshot.rewritesDigest)).toBe('f51fca51caa1acd4f5342b2647da7109e42c658e8ae44015d2ce443dcd6efa25');

@@ -99,8 +99,8 @@ describe('reference scenarios (warp-core @ d7bf2740)', () => {
     e.apply(tx, 's4/set_b', x);
     const rec = e.commitWithReceipt(tx);
     expectTick(rec, sc.ticks[0]);
-    expect(toHex(rec.receipt.entries[0]!.scopeHash)).toBe(sc.scope_hash_set_a);
-    expect(toHex(rec.receipt.entries[1]!.scopeHash)).toBe(sc.scope_hash_set_b);
+    expect(toHex(rec.receipt.entries.at(0)!.scopeHash)).toBe(sc.scope_hash_set_a);
+    expect(toHex(rec.receipt.entries.at(1)!.scopeHash)).toBe(sc.scope_hash_set_b);
     const v = e.rootStore.nodeAttachment(x);
     expect(v?.kind === 'atom' ? decodeUtf8(v.bytes) : null).toBe(sc.post_state.x_attachment_utf8);
     expect(e.rootStore.nodeAttachment(x)).toEqual(e.warpState.store(nodeAlpha(e.root.warp, x).warp)!.nodeAttachment(x));

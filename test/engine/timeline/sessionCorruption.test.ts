@@ -91,7 +91,7 @@ function authenticated(d: SessionData): string {
     const s = c.snapshot;
     parts.push(
       [c.hex, c.parentHexes.join(','), c.kind, toHex(s.stateRoot), toHex(s.patchDigest), toHex(s.planDigest), toHex(s.decisionDigest), toHex(s.rewritesDigest)].join('|'),
-      c.receipt.entries.map((e) => toHex(e.ruleId) + toHex(e.scopeHash) + toHex(e.scope.warp) + toHex(e.scope.local) + e.disposition).join(','),
+      Array.from(c.receipt.entries, (e) => toHex(e.ruleId) + toHex(e.scopeHash) + toHex(e.scope.warp) + toHex(e.scope.local) + e.disposition).join(','),
       JSON.stringify([c.inSlots, c.outSlots], (_k, v) => (v instanceof Uint8Array ? toHex(v) : typeof v === 'bigint' ? v.toString() : v)),
     );
   }

@@ -129,10 +129,10 @@ describe('conflicts: blockers and reject dispositions', () => {
     e.apply(tx, 's4/set_b', ROOT);
     e.apply(tx, 's4/set_a', ROOT);
     const r = e.commitWithReceipt(tx);
-    expect(r.receipt.entries.map((x) => x.disposition)).toEqual(['applied', 'rejected']);
+    expect(Array.from(r.receipt.entries, (x) => x.disposition)).toEqual(['applied', 'rejected']);
     expect(r.receipt.blockedBy).toEqual([[], [0]]);
     // Drain order is by scope hash, not by apply order.
-    const hashes = r.receipt.entries.map((x) => toHex(x.scopeHash));
+    const hashes = Array.from(r.receipt.entries, (x) => toHex(x.scopeHash));
     expect(hashes.slice().sort()).toEqual(hashes);
     expect(new Set(r.ruleNames)).toEqual(new Set(['s4/set_a', 's4/set_b']));
   });
@@ -162,7 +162,7 @@ describe('instances and portals', () => {
     e.apply(tx, 's7/open_portal', ROOT);
     e.applyInWarp(tx, child, 'test/add_child', childRoot, [portal]);
     const r3 = e.commitWithReceipt(tx);
-    expect(r3.receipt.entries.filter((x) => x.disposition === 'rejected').length).toBe(1);
+    expect(Array.from(r3.receipt.entries).filter((x) => x.disposition === 'rejected').length).toBe(1);
     // Replay from U0.
     const roots = e.ledger().map((t) => toHex(t.snapshot.stateRoot));
     roots.forEach((root, i) => {

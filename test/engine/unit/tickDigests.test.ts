@@ -3,10 +3,13 @@
  * separate digest functions — the frozen layouts, written field by field through ByteWriter — for
  * any candidates and dispositions, including none and all rejected. Ids that are not 32 bytes are
  * refused rather than hashed into a different layout.
+ * Its packed entries (what the engine's receipts keep) read back as the entries, as fresh copies;
+ * `PackedReceiptEntries.of` packs the same bytes; `dispositionAt` / `appliedCount` agree on packed
+ * lists and plain arrays.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computePlanDigest, computeReceiptDigest, computeRewritesDigest, computeTickDigests, toHex, type NodeId, type TickReceiptEntry, type WarpId } from '../../../engine/index';
+import { PackedReceiptEntries, appliedCount, computePlanDigest, computeReceiptDigest, computeRewritesDigest, computeTickDigests, dispositionAt, toHex, type NodeId, type TickReceiptEntry, type WarpId } from '../../../engine/index';
 import { prop } from '../../support/prop';
 
 const id32 = fc.uint8Array({ minLength: 32, maxLength: 32 });
@@ -21,14 +24,37 @@ describe('computeTickDigests', () => {
         expect(toHex(d.plan)).toBe(toHex(computePlanDigest(entries)));
         expect(toHex(d.rewrites)).toBe(toHex(computeRewritesDigest(entries.filter((e) => e.disposition === 'applied'))));
         expect(toHex(d.receipt)).toBe(toHex(computeReceiptDigest(entries)));
+
+        const packed = d.entries;
+        expect(packed.length).toBe(entries.length);
+        expect(Array.from(packed)).toEqual(entries);
+        expect(PackedReceiptEntries.of(entries)).toEqual(packed);
+        for (let i = 0; i < entries.length; i++) {
+          expect(packed.at(i)).toEqual(entries[i]);
+          expect(packed.at(i - entries.length)).toEqual(entries[i]);
+          expect(dispositionAt(packed, i)).toBe(entries[i]!.disposition);
+          expect(dispositionAt(entries, i)).toBe(entries[i]!.disposition);
+        }
+        expect(packed.at(entries.length)).toBeUndefined();
+        expect(packed.at(0.5)).toBeUndefined();
+        expect(appliedCount(packed)).toBe(xs.filter((x) => x.applied).length);
+        expect(appliedCount(entries)).toBe(xs.filter((x) => x.applied).length);
+        if (entries.length > 0) {
+          // Each read is a fresh copy: changing one changes nothing kept.
+          packed.at(0)!.scopeHash.fill(0xee);
+          expect(packed.at(0)!.scopeHash).toEqual(entries[0]!.scopeHash);
+        }
       }),
       prop(300),
     );
   });
 
-  it('refuses an id that is not 32 bytes', () => {
+  it('refuses an id that is not 32 bytes, and bytes that are not a receipt stream', () => {
     const ok = new Uint8Array(32);
     const c = { ruleId: ok, scopeHash: ok, scope: { warp: ok as WarpId, local: new Uint8Array(31) as NodeId } };
     expect(() => computeTickDigests([c], [true])).toThrow(RangeError);
+    expect(() => PackedReceiptEntries.of([{ ...c, disposition: 'applied' }])).toThrow(RangeError);
+    expect(() => new PackedReceiptEntries(new Uint8Array(10 + 128))).toThrow(RangeError);
+    expect(() => new PackedReceiptEntries(new Uint8Array(9))).toThrow(RangeError);
   });
 });
