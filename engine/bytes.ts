@@ -273,21 +273,6 @@ export class ByteWriter {
     return this;
   }
 
-  /**
-   * Appends a copy of bytes [from, to) already written. Only without a sink (a sink may have taken
-   * them). @throws RangeError when the range is not within what was written, or there is a sink
-   */
-  copyFrom(from: number, to: number): this {
-    if (this.sink) throw new RangeError('copyFrom needs a writer without a sink');
-    if (!(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= this.len)) {
-      throw new RangeError(`copyFrom(${from}, ${to}) outside the ${this.len} bytes written`);
-    }
-    this.ensure(to - from);
-    this.buf.copyWithin(this.len, from, to);
-    this.len += to - from;
-    return this;
-  }
-
   /** A copy of the bytes written so far (only meaningful without a sink). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);

@@ -16,6 +16,7 @@ export { Scheduler, SMALL_SORT_THRESHOLD, drainOrder, type PendingRewrite, type 
 export * from './tickDelta';
 export * from './tickPatch';
 export * from './tickSlots';
+export * from './slotList';
 export * from './diff';
 export * from './snapshot';
 export * from './receipt';

@@ -7,8 +7,8 @@
  *   ‖ u64le(|in|) ‖ in slots ‖ u64le(|out|) ‖ out slots ‖ u64le(|ops|) ‖ ops (canonical order)
  *
  * Invariants:
- * - The constructor sorts and dedups slots, orders ops by sort key keeping the LAST op per key,
- *   and computes the digest once.
+ * - The constructor sorts and dedups slots (kept packed: `PackedSlots`), orders ops by sort key
+ *   keeping the LAST op per key, and computes the digest once.
  * - `applyToState` applies ops in canonical order and validates portal invariants. Unlike
  *   warp-core, a failure leaves the state EXACTLY as before (journal rollback) — the error is the
  *   same typed `TickPatchError`.
@@ -16,10 +16,11 @@
  *   DeleteNode (5) before UpsertNode (6); UpsertWarpInstance (2) before DeleteWarpInstance (3).
  */
 import { bytesEqual, ByteWriter, toHex } from './bytes';
-import { writeOp, writeSlot } from './codec/canonical';
+import { writeOp } from './codec/canonical';
 import { TickPatchError } from './errors';
 import { GraphStore } from './graph';
 import { sortHexKeys } from './hexKeySort';
+import { PackedSlots, writeSlotList, type SlotList } from './slotList';
 import { blake3 } from './hash';
 import type { Hash } from './ident';
 import { descend, nodeRecordsEqual, slotSortKey, attachmentKeysEqual, type SlotId } from './record';
@@ -77,8 +78,9 @@ function isSlotMap(x: readonly SlotId[] | ReadonlyMap<string, SlotId>): x is Rea
 
 /** @public */
 export class WarpTickPatchV1 {
-  readonly inSlots: readonly SlotId[];
-  readonly outSlots: readonly SlotId[];
+  /** Canonical in-slots, packed (`PackedSlots`: the history keeps no object per slot). */
+  readonly inSlots: SlotList;
+  readonly outSlots: SlotList;
   readonly ops: readonly WarpOp[];
   readonly digest: Hash;
 
@@ -86,14 +88,17 @@ export class WarpTickPatchV1 {
     readonly policyId: number,
     readonly rulePackId: Hash,
     readonly commitStatus: CommitStatus,
-    inSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
-    outSlots: readonly SlotId[] | ReadonlyMap<string, SlotId>,
+    inSlots: SlotList | ReadonlyMap<string, SlotId>,
+    outSlots: SlotList | ReadonlyMap<string, SlotId>,
     ops: readonly WarpOp[],
-    /** @internal The slot lists are already canonical (`TickSlots.canonical()`): taken as they are. */
+    /** @internal The slot arrays are already canonical (`TickSlots.canonical()`): not sorted again. */
     slotsCanonical = false,
   ) {
-    if (slotsCanonical && Array.isArray(inSlots) && Array.isArray(outSlots)) [this.inSlots, this.outSlots] = [inSlots, outSlots];
-    else [this.inSlots, this.outSlots] = canonicalSlotPair(inSlots, outSlots);
+    if (inSlots instanceof PackedSlots && outSlots instanceof PackedSlots) [this.inSlots, this.outSlots] = [inSlots, outSlots];
+    else {
+      const [ins, outs] = slotsCanonical && Array.isArray(inSlots) && Array.isArray(outSlots) ? [inSlots, outSlots] : canonicalSlotPair(arrayOrMap(inSlots), arrayOrMap(outSlots));
+      [this.inSlots, this.outSlots] = PackedSlots.pair(ins, outs);
+    }
     this.ops = canonicalizeOps(ops);
     this.digest = computePatchDigestV2(policyId, rulePackId, commitStatus, this.inSlots, this.outSlots, this.ops);
   }
@@ -110,70 +115,29 @@ export class WarpTickPatchV1 {
   }
 }
 
-/** Patch digest v2 over already-canonical fields. @public */
+/** Patch digest v2 over already-canonical fields (packed slot lists are copied, not re-encoded). @public */
 export function computePatchDigestV2(
   policyId: number,
   rulePackId: Hash,
   status: CommitStatus,
-  inSlots: readonly SlotId[],
-  outSlots: readonly SlotId[],
+  inSlots: SlotList,
+  outSlots: SlotList,
   ops: readonly WarpOp[],
 ): Hash {
-  const w = new ByteWriter(64 + slotBytes(inSlots) + slotBytes(outSlots) + 128 * ops.length);
+  const w = new ByteWriter(64 + 67 * (inSlots.length + outSlots.length) + 128 * ops.length);
   w.u16(2).u32(policyId).bytes(rulePackId).u8(status === 'committed' ? 1 : 2);
   w.u64(inSlots.length);
-  const inStart = w.length;
-  const inEnds = new Uint32Array(inSlots.length);
-  for (let i = 0; i < inSlots.length; i++) {
-    writeSlot(w, inSlots[i]!);
-    inEnds[i] = w.length;
-  }
+  writeSlotList(w, inSlots);
   w.u64(outSlots.length);
-  writeOutSlots(w, outSlots, inSlots, inStart, inEnds);
+  writeSlotList(w, outSlots);
   w.u64(ops.length);
   for (const op of ops) writeOp(w, op);
   return blake3(w.finish());
 }
 
-/** Encoded size of the slots (node/edge 65 bytes, attachment 67, port 9). */
-function slotBytes(slots: readonly SlotId[]): number {
-  let n = 0;
-  for (const s of slots) n += s.kind === 'attachment' ? 67 : s.kind === 'port' ? 9 : 65;
-  return n;
-}
-
-/**
- * Writes the out-slots. A commit's out-slots are the written in-slots, the same objects in the
- * same order: each one found among the in-slots (by identity, walking forward) is copied from the
- * bytes just written for it, a run of consecutive ones in one copy; any other slot is encoded.
- */
-function writeOutSlots(w: ByteWriter, outSlots: readonly SlotId[], inSlots: readonly SlotId[], inStart: number, inEnds: Uint32Array): void {
-  let j = 0;
-  let runFrom = -1;
-  let runTo = -1;
-  const flush = (): void => {
-    if (runFrom >= 0) w.copyFrom(runFrom, runTo);
-    runFrom = -1;
-  };
-  for (let i = 0; i < outSlots.length; i++) {
-    const s = outSlots[i]!;
-    while (j < inSlots.length && inSlots[j] !== s) j++;
-    if (j === inSlots.length) {
-      // Not one of the in-slot objects (lists built elsewhere): encode it and the rest.
-      flush();
-      for (let k = i; k < outSlots.length; k++) writeSlot(w, outSlots[k]!);
-      return;
-    }
-    const from = j === 0 ? inStart : inEnds[j - 1]!;
-    if (runFrom >= 0 && from === runTo) runTo = inEnds[j]!;
-    else {
-      flush();
-      runFrom = from;
-      runTo = inEnds[j]!;
-    }
-    j++;
-  }
-  flush();
+function arrayOrMap(x: SlotList | ReadonlyMap<string, SlotId>): readonly SlotId[] | ReadonlyMap<string, SlotId> {
+  if (Array.isArray(x)) return x as readonly SlotId[];
+  return 'get' in x ? x : Array.from(x);
 }
 
 /** Applies canonical ops and validates portals, rolling back on error. @throws TickPatchError */

@@ -121,11 +121,11 @@ export function patchJson(p: WarpTickPatchV1): JsonValue {
   return {
     commit_status: p.commitStatus === 'committed' ? 'Committed' : 'Aborted',
     digest: toHex(p.digest),
-    in_slots: p.inSlots.map(slotJson),
+    in_slots: Array.from(p.inSlots, (s) => slotJson(s)),
     in_slots_count: p.inSlots.length,
     ops: p.ops.map(opJson),
     ops_count: p.ops.length,
-    out_slots: p.outSlots.map(slotJson),
+    out_slots: Array.from(p.outSlots, (s) => slotJson(s)),
     out_slots_count: p.outSlots.length,
     policy_id: p.policyId,
     rule_pack_id: toHex(p.rulePackId),

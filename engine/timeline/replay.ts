@@ -25,6 +25,7 @@ import type { AttachmentKey, NodeKey, SlotId } from '../record';
 import { computeCommitHashV2, computeStateRoot } from '../snapshot';
 import type { StateRootIndex } from '../stateRootIndex';
 import { applyOps, computePatchDigestV2, WarpTickPatchV1 } from '../tickPatch';
+import { PackedSlots, type SlotList } from '../slotList';
 import type { WarpOp } from '../tickDelta';
 import { validatePortalInvariants, type StateJournal, type WarpState } from '../warpState';
 import { TimelineError } from './errors';
@@ -37,8 +38,8 @@ export interface ReplayableCommit {
   readonly patchDigest: Hash;
   readonly inputs: readonly DirectEdit[];
   readonly appliedOps: readonly WarpOp[];
-  readonly inSlots: readonly SlotId[];
-  readonly outSlots: readonly SlotId[];
+  readonly inSlots: SlotList;
+  readonly outSlots: SlotList;
 }
 
 /** Rule pack, policy and root shared by every commit of a timeline. @public */
@@ -100,7 +101,7 @@ export function replayVerified(state: WarpState, c: ReplayableCommit, env: Repla
   }
   let patch: WarpTickPatchV1 | null = null;
   let digest: Hash;
-  if (slotsCanonical(c.inSlots) && slotsCanonical(c.outSlots)) {
+  if (listCanonical(c.inSlots) && listCanonical(c.outSlots)) {
     // canonicalSlots / canonicalizeOps are the identity here, so this is the patch's digest.
     digest = computePatchDigestV2(env.policyId, env.rulePackId, 'committed', c.inSlots, c.outSlots, ops);
   } else {
@@ -120,6 +121,12 @@ export function replayVerified(state: WarpState, c: ReplayableCommit, env: Repla
     throw new TimelineError('VerifyFailed', `commit ${id()}: commit hash mismatch (replayed ${toHex(hash)})`, { commit: id(), field: 'commit_hash' });
   }
   return { ops, patch };
+}
+
+/** Packed lists are canonical by construction; other lists are checked. */
+function listCanonical(slots: SlotList): boolean {
+  if (slots instanceof PackedSlots) return true;
+  return slotsCanonical(Array.isArray(slots) ? (slots as readonly SlotId[]) : Array.from(slots));
 }
 
 /**

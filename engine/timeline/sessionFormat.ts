@@ -31,6 +31,7 @@ import { PackedFootprints, type FootprintList } from '../footprintList';
 import { blake3, defaultBlake3 } from '../hash';
 import type { EdgeId, Hash, NodeId, TypeId, WarpId } from '../ident';
 import { PackedReceiptEntries, type TickReceipt, type TickReceiptEntry } from '../receipt';
+import { PackedSlots } from '../slotList';
 import { slotSortKey, type NodeKey, type SlotId } from '../record';
 import type { Snapshot } from '../snapshot';
 import { opSortKey, type WarpOp } from '../tickDelta';
@@ -436,6 +437,10 @@ export function readCommitBody(r: ByteReader, ctx: CommitContext, onParentMissin
   readAscending(r, 9, 'in slot', () => readSlot(r), slotSortKey, (s) => inSlots.push(s));
   const outSlots: SlotId[] = [];
   readAscending(r, 9, 'out slot', () => readSlot(r), slotSortKey, (s) => outSlots.push(s));
+  // Packed as the engine packs a commit's slots: an out-slot that is also an in-slot is listed as
+  // that in-slot (one encoding for both lists).
+  const inByKey = new Map(inSlots.map((s) => [slotSortKey(s), s] as const));
+  const [packedIn, packedOut] = PackedSlots.pair(inSlots, outSlots.map((s) => inByKey.get(slotSortKey(s)) ?? s));
   const ne = r.count(129 + 40, 'receipt entry count');
   if (kind === 'merge' && (ne > 0 || ni > 0)) r.fail('a merge commit carries no inputs and no receipt entries', kAt);
   const entries: TickReceiptEntry[] = [];
@@ -475,8 +480,8 @@ export function readCommitBody(r: ByteReader, ctx: CommitContext, onParentMissin
     patchDigest,
     inputs,
     appliedOps,
-    inSlots,
-    outSlots,
+    inSlots: packedIn,
+    outSlots: packedOut,
     snapshot,
     receipt,
     footprints: PackedFootprints.pack(footprints),

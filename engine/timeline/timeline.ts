@@ -34,6 +34,7 @@ import { INBOX_NODE, ROOT_SIM_EDGE, SIM_INBOX_EDGE, SIM_NODE, pendingEdgeId } fr
 import { computeCommitHashV2, computeStateRoot, type Snapshot } from '../snapshot';
 import { canonicalizeOps, opSortKey, type WarpOp } from '../tickDelta';
 import { applyOps, WarpTickPatchV1 } from '../tickPatch';
+import type { SlotList } from '../slotList';
 import { diffState } from '../diff';
 import { validatePortalInvariants, type WarpState } from '../warpState';
 import { TimelineError } from './errors';
@@ -64,8 +65,8 @@ export interface CommitNode {
   readonly patchDigest: Hash;
   readonly inputs: readonly DirectEdit[];
   readonly appliedOps: readonly WarpOp[];
-  readonly inSlots: readonly SlotId[];
-  readonly outSlots: readonly SlotId[];
+  readonly inSlots: SlotList;
+  readonly outSlots: SlotList;
 }
 
 /** @public */
@@ -713,8 +714,8 @@ export function receiptKeys(r: TickReceipt, ruleNames: readonly string[]): strin
 }
 
 /** In/out slots as comparable strings. @internal */
-export function slotKeys(inSlots: readonly SlotId[], outSlots: readonly SlotId[]): string[] {
-  return [...inSlots.map((x) => 'in:' + slotLabel(x)), ...outSlots.map((x) => 'out:' + slotLabel(x))];
+export function slotKeys(inSlots: SlotList, outSlots: SlotList): string[] {
+  return [...Array.from(inSlots, (x) => 'in:' + slotLabel(x)), ...Array.from(outSlots, (x) => 'out:' + slotLabel(x))];
 }
 
 /** Short label of a patch slot. @public */

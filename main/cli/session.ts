@@ -167,7 +167,7 @@ export async function diffCommand(args: readonly string[], io: CliIo): Promise<n
   const ops = diffState(sessionStateAt(data, a), sessionStateAt(data, b));
   io.out(`state diff A → B: ${ops.length} op${ops.length === 1 ? '' : 's'}`);
   for (const op of ops) io.out(`  ${describeOp(op)}`);
-  const slots = (hex: string | null, which: 'inSlots' | 'outSlots') => (hex === null ? [] : byHex.get(hex)![which].map(slotLabel));
+  const slots = (hex: string | null, which: 'inSlots' | 'outSlots') => (hex === null ? [] : Array.from(byHex.get(hex)![which], (s) => slotLabel(s)));
   io.out('slots of B vs A');
   for (const which of ['inSlots', 'outSlots'] as const) {
     const sa = slots(a, which);

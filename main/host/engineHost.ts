@@ -395,7 +395,7 @@ export class EngineHost {
         const a = this.stateFor(r.a);
         const b = this.stateFor(r.b);
         const node = this.timeline.commit(r.b);
-        return { a: r.a, b: r.b, ops: diffState(a, b).map((op) => this.opDto(op)), slots: node.outSlots.map((s) => this.slotDto(s)) };
+        return { a: r.a, b: r.b, ops: diffState(a, b).map((op) => this.opDto(op)), slots: Array.from(node.outSlots, (s) => this.slotDto(s)) };
       },
       'echo:query.blame': (r) => {
         const s = r.slot;
@@ -862,8 +862,8 @@ export class EngineHost {
       summary: this.summaryDto(node, 0),
       candidates,
       ops: r.patch.ops.map((op) => this.opDto(op)),
-      inSlots: r.patch.inSlots.map((s) => this.slotDto(s)),
-      outSlots: r.patch.outSlots.map((s) => this.slotDto(s)),
+      inSlots: Array.from(r.patch.inSlots, (s) => this.slotDto(s)),
+      outSlots: Array.from(r.patch.outSlots, (s) => this.slotDto(s)),
       inputs: node.inputs.map((e) => e.kind),
     };
   }

@@ -92,7 +92,7 @@ describe('extendSlotsFromFootprint', () => {
         const a = new WarpTickPatchV1(0, rp, 'committed', inS, outS, []);
         const b = new WarpTickPatchV1(0, rp, 'committed', Array.from(inS.values()).reverse(), Array.from(outS.values()), []);
         expect(toHex(a.digest)).toBe(toHex(b.digest));
-        expect(a.inSlots.map(slotSortKey)).toEqual(b.inSlots.map(slotSortKey));
+        expect(Array.from(a.inSlots, slotSortKey)).toEqual(Array.from(b.inSlots, slotSortKey));
       }),
       prop(100),
     );

@@ -110,7 +110,7 @@ describe('seek cursor and incremental verification', () => {
       ['ops', { ...c, appliedOps: c.appliedOps.slice(1) }],
       ['state_root', { ...c, stateRoot: new Uint8Array(32).fill(7) }],
       ['patch_digest', { ...c, patchDigest: new Uint8Array(32).fill(9) }],
-      ['patch_digest', { ...c, outSlots: c.outSlots.slice(1) }],
+      ['patch_digest', { ...c, outSlots: Array.from(c.outSlots).slice(1) }],
       ['input', { ...c, inputs: [{ kind: 'setNodeAttachment', warp: makeWarpId('nowhere'), id: cell(0, 0), value: heat(1) }] }],
     ];
     const tl = history(8, 24, [[11, 1, 1, 5]]);

@@ -70,19 +70,3 @@ describe('ByteWriter.hexBytes', () => {
     expect(new ByteWriter(4).hexBytes('ABcd09').finish()).toEqual(Uint8Array.of(0xab, 0xcd, 0x09));
   });
 });
-
-describe('ByteWriter.copyFrom', () => {
-  it('appends a copy of a written range, across a buffer growth; refuses ranges not written and sinks', async () => {
-    const { ByteWriter } = await import('../../../engine/bytes');
-    const b = pseudoBytes(40, 5);
-    const w = new ByteWriter(16).bytes(b); // 40 > 16: grown once already
-    w.copyFrom(3, 40).copyFrom(0, 0).copyFrom(40, 77); // the last range is the first copy
-    expect(w.finish()).toEqual(Uint8Array.from([...b, ...b.subarray(3), ...b.subarray(3)]));
-    expect(() => w.copyFrom(5, 4)).toThrow(RangeError);
-    expect(() => w.copyFrom(0, w.length + 1)).toThrow(RangeError);
-    expect(() => w.copyFrom(-1, 2)).toThrow(RangeError);
-    expect(w.length).toBe(40 + 37 + 37);
-    const sunk = new ByteWriter(16, { update: () => undefined }).u8(1);
-    expect(() => sunk.copyFrom(0, 1)).toThrow(/sink/);
-  });
-});

@@ -154,7 +154,7 @@ describe('instances and portals', () => {
     const portal = nodeAlpha(e.root.warp, ROOT);
     expect(e.applyInWarp(tx, child, 'test/add_child', childRoot, [portal])).toBe('applied');
     const r2 = e.commitWithReceipt(tx);
-    expect(r2.patch.inSlots.some((s) => s.kind === 'attachment' && toHex(s.key.local) === toHex(ROOT))).toBe(true);
+    expect(Array.from(r2.patch.inSlots).some((s) => s.kind === 'attachment' && toHex(s.key.local) === toHex(ROOT))).toBe(true);
     expect(r2.patch.ops.map((o) => o.op)).toEqual(['UpsertNode', 'UpsertEdge']);
     expect(toHex(r2.snapshot.stateRoot)).not.toBe(toHex(r1.snapshot.stateRoot));
     // A portal change conflicts with the rewrite inside the child in the same tick.

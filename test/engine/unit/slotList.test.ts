@@ -1,0 +1,58 @@
+/**
+ * PackedSlots (how a patch keeps its slots): for canonical in/out lists, out ⊆ in by identity or
+ * not, each list reads back slot for slot (`at`, negative indices, iteration, fresh objects), and
+ * `writeTo` appends exactly the per-slot `writeSlot` encodings — whether the out-list shares the
+ * in-list's bytes (any subset: runs and gaps) or has its own.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ByteWriter, PackedSlots, canonicalSlots, makeEdgeId, makeNodeId, makeWarpId, type SlotId } from '../../../engine/index';
+import { writeSlot } from '../../../engine/codec/canonical';
+import { prop } from '../../support/prop';
+
+const id = fc.constantFrom(makeNodeId('a'), makeNodeId('b'), makeNodeId('c'), makeNodeId('d'));
+const warp = fc.constantFrom(makeWarpId('w0'), makeWarpId('w1'));
+const slot: fc.Arbitrary<SlotId> = fc.oneof(
+  fc.tuple(warp, id).map(([w, l]) => ({ kind: 'node', key: { warp: w, local: l } }) as SlotId),
+  fc.tuple(warp, fc.constantFrom(makeEdgeId('a'), makeEdgeId('b'))).map(([w, l]) => ({ kind: 'edge', key: { warp: w, local: l } }) as SlotId),
+  fc.tuple(fc.constantFrom('node', 'edge'), warp, id, fc.constantFrom('alpha', 'beta')).map(([o, w, l, p]) => ({ kind: 'attachment', key: { owner: o, warp: w, local: l, plane: p } }) as SlotId),
+  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((port) => ({ kind: 'port', port }) as SlotId),
+);
+
+const encoded = (slots: readonly SlotId[]): Uint8Array => {
+  const w = new ByteWriter();
+  for (const s of slots) writeSlot(w, s);
+  return w.finish();
+};
+const written = (p: PackedSlots): Uint8Array => {
+  const w = new ByteWriter();
+  p.writeTo(w);
+  return w.finish();
+};
+
+describe('PackedSlots', () => {
+  it('reads back and re-encodes canonical in/out lists exactly, shared or not', () => {
+    fc.assert(
+      fc.property(fc.array(slot, { maxLength: 16 }), fc.array(fc.boolean(), { maxLength: 16 }), fc.boolean(), (raw, keep, copyOuts) => {
+        const ins = canonicalSlots(raw);
+        const picked = ins.filter((_, i) => keep[i]);
+        const outs = copyOuts ? picked.map((s) => structuredClone(s)) : picked;
+        const [pi, po] = PackedSlots.pair(ins, outs);
+        for (const [p, list] of [[pi, ins], [po, outs]] as const) {
+          expect(p.length).toBe(list.length);
+          expect(Array.from(p)).toEqual(list);
+          for (let i = 0; i < list.length; i++) {
+            expect(p.at(i)).toEqual(list[i]);
+            expect(p.at(i - list.length)).toEqual(list[i]);
+          }
+          expect(p.at(list.length)).toBeUndefined();
+          expect(written(p)).toEqual(encoded(list));
+        }
+        if (ins.length > 0) expect(pi.at(0)).not.toBe(pi.at(0)); // fresh objects per read
+        // Shared: the out-list adds only its picks (4 bytes each) to the in-list's bytes.
+        if (!copyOuts) expect(po.byteLength - pi.byteLength).toBe(4 * outs.length);
+      }),
+      prop(400),
+    );
+  });
+});
