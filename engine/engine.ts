@@ -48,6 +48,7 @@ import type { AttachmentKey, AttachmentValue, EdgeRecord, NodeKey, NodeRecord } 
 import type { RewriteRule } from './rule';
 import { Scheduler, type PendingRewrite, type SchedulerKind } from './scheduler';
 import { TickSlots } from './tickSlots';
+import { PackedOps, type OpList } from './opList';
 import { computeCommitHashV2, computeStateRoot, type Snapshot } from './snapshot';
 import { applyOps, WarpTickPatchV1 } from './tickPatch';
 import { canonicalizeOps, TickDelta, type WarpOp } from './tickDelta';
@@ -109,14 +110,21 @@ export interface TickRecord {
   /**
    * The canonical executor ops that were applied (last-wins, sorted). Replaying `inputs` then these
    * ops reproduces the post-tick state exactly — unlike the diff patch, which drops a re-parented
-   * edge's attachment (ENGINE-SPEC §6.6).
+   * edge's attachment (ENGINE-SPEC §6.6). The engine keeps them packed (`PackedOps`), the same
+   * list as `patch.ops` when both encode alike (the usual case).
    */
-  readonly appliedOps: readonly WarpOp[];
+  readonly appliedOps: OpList;
 }
 
 interface RegisteredRule {
   readonly rule: RewriteRule;
   readonly compact: number;
+}
+
+/** The applied ops packed, or the patch's own packed ops when they encode alike (no second copy). */
+function packAppliedOps(ops: readonly WarpOp[], patchOps: OpList): OpList {
+  const packed = PackedOps.of(ops);
+  return patchOps instanceof PackedOps && packed.sameBytes(patchOps) ? patchOps : packed;
 }
 
 /** The blockers of an applied entry: one shared, frozen empty list (a tick keeps one per entry). */
@@ -423,7 +431,7 @@ export class Engine {
       footprints: PackedFootprints.pack(drained.map((d) => d.footprint)),
       ruleNames: drained.map((d) => this.rulesByCompact[d.compactRule]!.rule.name),
       inputs: this.pendingInputs,
-      appliedOps: ops,
+      appliedOps: packAppliedOps(ops, patch.ops),
     };
     this.pendingInputs = [];
     this.pendingJournals = [];

@@ -16,11 +16,11 @@
  *   DeleteNode (5) before UpsertNode (6); UpsertWarpInstance (2) before DeleteWarpInstance (3).
  */
 import { bytesEqual, ByteWriter, toHex } from './bytes';
-import { writeOp } from './codec/canonical';
 import { TickPatchError } from './errors';
 import { GraphStore } from './graph';
 import { sortHexKeys } from './hexKeySort';
 import { PackedSlots, writeSlotList, type SlotList } from './slotList';
+import { PackedOps, writeOpList, type OpList } from './opList';
 import { blake3 } from './hash';
 import type { Hash } from './ident';
 import { descend, nodeRecordsEqual, slotSortKey, attachmentKeysEqual, type SlotId } from './record';
@@ -81,7 +81,8 @@ export class WarpTickPatchV1 {
   /** Canonical in-slots, packed (`PackedSlots`: the history keeps no object per slot). */
   readonly inSlots: SlotList;
   readonly outSlots: SlotList;
-  readonly ops: readonly WarpOp[];
+  /** Canonical ops, packed (`PackedOps`). */
+  readonly ops: OpList;
   readonly digest: Hash;
 
   constructor(
@@ -99,7 +100,7 @@ export class WarpTickPatchV1 {
       const [ins, outs] = slotsCanonical && Array.isArray(inSlots) && Array.isArray(outSlots) ? [inSlots, outSlots] : canonicalSlotPair(arrayOrMap(inSlots), arrayOrMap(outSlots));
       [this.inSlots, this.outSlots] = PackedSlots.pair(ins, outs);
     }
-    this.ops = canonicalizeOps(ops);
+    this.ops = PackedOps.of(canonicalizeOps(ops));
     this.digest = computePatchDigestV2(policyId, rulePackId, commitStatus, this.inSlots, this.outSlots, this.ops);
   }
 
@@ -122,7 +123,7 @@ export function computePatchDigestV2(
   status: CommitStatus,
   inSlots: SlotList,
   outSlots: SlotList,
-  ops: readonly WarpOp[],
+  ops: OpList,
 ): Hash {
   const w = new ByteWriter(64 + 67 * (inSlots.length + outSlots.length) + 128 * ops.length);
   w.u16(2).u32(policyId).bytes(rulePackId).u8(status === 'committed' ? 1 : 2);
@@ -131,7 +132,7 @@ export function computePatchDigestV2(
   w.u64(outSlots.length);
   writeSlotList(w, outSlots);
   w.u64(ops.length);
-  for (const op of ops) writeOp(w, op);
+  writeOpList(w, ops);
   return blake3(w.finish());
 }
 
@@ -141,7 +142,7 @@ function arrayOrMap(x: SlotList | ReadonlyMap<string, SlotId>): readonly SlotId[
 }
 
 /** Applies canonical ops and validates portals, rolling back on error. @throws TickPatchError */
-export function applyOpsAtomically(state: WarpState, ops: readonly WarpOp[]): void {
+export function applyOpsAtomically(state: WarpState, ops: Iterable<WarpOp>): void {
   const j = state.beginJournal();
   try {
     applyOps(state, ops);
@@ -160,7 +161,7 @@ export function applyOpsAtomically(state: WarpState, ops: readonly WarpOp[]): vo
  * @throws TickPatchError
  * @internal
  */
-export function applyOps(state: WarpState, ops: readonly WarpOp[]): void {
+export function applyOps(state: WarpState, ops: Iterable<WarpOp>): void {
   for (const op of ops) applyOp(state, op);
 }
 

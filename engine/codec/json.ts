@@ -123,7 +123,7 @@ export function patchJson(p: WarpTickPatchV1): JsonValue {
     digest: toHex(p.digest),
     in_slots: Array.from(p.inSlots, (s) => slotJson(s)),
     in_slots_count: p.inSlots.length,
-    ops: p.ops.map(opJson),
+    ops: Array.from(p.ops, (op) => opJson(op)),
     ops_count: p.ops.length,
     out_slots: Array.from(p.outSlots, (s) => slotJson(s)),
     out_slots_count: p.outSlots.length,

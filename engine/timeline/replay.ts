@@ -26,6 +26,7 @@ import { computeCommitHashV2, computeStateRoot } from '../snapshot';
 import type { StateRootIndex } from '../stateRootIndex';
 import { applyOps, computePatchDigestV2, WarpTickPatchV1 } from '../tickPatch';
 import { PackedSlots, type SlotList } from '../slotList';
+import type { OpList } from '../opList';
 import type { WarpOp } from '../tickDelta';
 import { validatePortalInvariants, type StateJournal, type WarpState } from '../warpState';
 import { TimelineError } from './errors';
@@ -37,7 +38,7 @@ export interface ReplayableCommit {
   readonly stateRoot: Hash;
   readonly patchDigest: Hash;
   readonly inputs: readonly DirectEdit[];
-  readonly appliedOps: readonly WarpOp[];
+  readonly appliedOps: OpList;
   readonly inSlots: SlotList;
   readonly outSlots: SlotList;
 }

@@ -594,7 +594,7 @@ export function sessionFirstDivergence(a: SessionData, branchA: string, b: Sessi
   const keysIn = (d: SessionData) => (n: SessionCommit): DivergenceKeys => ({
     receipts: receiptKeys(n.receipt, n.ruleNames),
     slots: slotKeys(n.inSlots, n.outSlots),
-    ops: replayOrFail(d, sessionStateAt(d, n.parentHexes[0] ?? null), n, sessionEnv(d.header)).ops.map(opLabel),
+    ops: Array.from(replayOrFail(d, sessionStateAt(d, n.parentHexes[0] ?? null), n, sessionEnv(d.header)).ops, (op) => opLabel(op)),
   });
   return divergenceOf(sessionChain(a, headOf(a, branchA)), sessionChain(b, headOf(b, branchB)), keysIn(a), keysIn(b));
 }

@@ -22,7 +22,7 @@
  */
 import { ByteWriter, compareBytes, fromHex, toHex, utf8 } from '../bytes';
 import { ByteReader, CodecError } from '../codec/byteReader';
-import { writeAttachmentValueOpt, writeOp, writeSlot } from '../codec/canonical';
+import { writeAttachmentValueOpt, writeSlot } from '../codec/canonical';
 import { readAttachmentValueOpt, readOp, readSlot } from '../codec/canonicalRead';
 import type { DirectEdit } from '../directEdit';
 import { readAscending, readFootprint, writeFootprint } from '../codec/footprintBinary';
@@ -32,6 +32,7 @@ import { blake3, defaultBlake3 } from '../hash';
 import type { EdgeId, Hash, NodeId, TypeId, WarpId } from '../ident';
 import { PackedReceiptEntries, type TickReceipt, type TickReceiptEntry } from '../receipt';
 import { PackedSlots } from '../slotList';
+import { PackedOps, writeOpList } from '../opList';
 import { slotSortKey, type NodeKey, type SlotId } from '../record';
 import type { Snapshot } from '../snapshot';
 import { opSortKey, type WarpOp } from '../tickDelta';
@@ -384,7 +385,7 @@ export function writeCommitBody(w: ByteWriter, c: SessionCommit): void {
   w.u32(c.inputs.length);
   for (const e of c.inputs) writeEdit(w, e);
   w.u32(c.appliedOps.length);
-  for (const op of c.appliedOps) writeOp(w, op);
+  writeOpList(w, c.appliedOps);
   w.u32(c.inSlots.length);
   for (const sl of c.inSlots) writeSlot(w, sl);
   w.u32(c.outSlots.length);
@@ -479,7 +480,7 @@ export function readCommitBody(r: ByteReader, ctx: CommitContext, onParentMissin
     stateRoot,
     patchDigest,
     inputs,
-    appliedOps,
+    appliedOps: PackedOps.of(appliedOps),
     inSlots: packedIn,
     outSlots: packedOut,
     snapshot,

@@ -35,6 +35,7 @@ import { computeCommitHashV2, computeStateRoot, type Snapshot } from '../snapsho
 import { canonicalizeOps, opSortKey, type WarpOp } from '../tickDelta';
 import { applyOps, WarpTickPatchV1 } from '../tickPatch';
 import type { SlotList } from '../slotList';
+import { PackedOps, type OpList } from '../opList';
 import { diffState } from '../diff';
 import { validatePortalInvariants, type WarpState } from '../warpState';
 import { TimelineError } from './errors';
@@ -64,7 +65,7 @@ export interface CommitNode {
   readonly stateRoot: Hash;
   readonly patchDigest: Hash;
   readonly inputs: readonly DirectEdit[];
-  readonly appliedOps: readonly WarpOp[];
+  readonly appliedOps: OpList;
   readonly inSlots: SlotList;
   readonly outSlots: SlotList;
 }
@@ -418,7 +419,7 @@ export class Timeline {
     const keys = (n: CommitNode): DivergenceKeys => ({
       receipts: receiptKeys(n.record.receipt, n.record.ruleNames),
       slots: slotKeys(n.inSlots, n.outSlots),
-      ops: n.record.patch.ops.map(opLabel),
+      ops: Array.from(n.record.patch.ops, (op) => opLabel(op)),
     });
     return divergenceOf(this.chain(this.head(a)), this.chain(this.head(b)), keys, keys);
   }
@@ -446,7 +447,7 @@ export class Timeline {
   private writerOf(c: CommitNode, key: string): BlameEntry['by'] {
     if (c.kind === 'merge') return { kind: 'merge' };
     const r = c.record;
-    if (c.appliedOps.some((op) => slotsWrittenBy(op).some((s) => slotKey(s) === key))) {
+    if (writtenSlotKeys(c.appliedOps).has(key)) {
       // The applied candidate whose write footprint covers the slot (the executor that wrote it).
       for (let i = 0; i < r.receipt.entries.length; i++) {
         const e = r.receipt.entries.at(i)!;
@@ -503,6 +504,13 @@ export class Timeline {
     const writers = (head: string | null) => this.commitsSince(base, head);
     const ow = writers(ho);
     const tw = writers(ht);
+    // Slots each commit's ops write, decoded once per commit (the ops are kept packed).
+    const written = new Map<CommitNode, ReadonlySet<string>>();
+    const writes = (c: CommitNode, k: string): boolean => {
+      let w = written.get(c);
+      if (!w) written.set(c, (w = writtenSlotKeys(c.appliedOps)));
+      return w.has(k);
+    };
     let seen = 0;
     for (const k of keys) {
       if (check && (++seen & 1023) === 0) check();
@@ -521,8 +529,8 @@ export class Timeline {
         base: vb.get(k)?.value,
         ours: vo.get(k)?.value,
         theirs: vt.get(k)?.value,
-        oursCommits: ow.filter((c) => c.appliedOps.some((op) => slotsWrittenBy(op).some((s) => slotKey(s) === k)) || c.inputs.some((e) => inputTouches(e, k, this.env.root))).map((c) => c.hex),
-        theirsCommits: tw.filter((c) => c.appliedOps.some((op) => slotsWrittenBy(op).some((s) => slotKey(s) === k)) || c.inputs.some((e) => inputTouches(e, k, this.env.root))).map((c) => c.hex),
+        oursCommits: ow.filter((c) => writes(c, k) || c.inputs.some((e) => inputTouches(e, k, this.env.root))).map((c) => c.hex),
+        theirsCommits: tw.filter((c) => writes(c, k) || c.inputs.some((e) => inputTouches(e, k, this.env.root))).map((c) => c.hex),
       });
     }
     return { base, ours: ho, theirs: ht, clean, conflicts };
@@ -597,7 +605,7 @@ export class Timeline {
       tx: 0,
     };
     const receipt: TickReceipt = { tx: 0, entries: PackedReceiptEntries.of([]), blockedBy: [], digest: empty };
-    const record: TickRecord = { snapshot, receipt, patch, footprints: PackedFootprints.pack([]), ruleNames: [], inputs: [], appliedOps: applied };
+    const record: TickRecord = { snapshot, receipt, patch, footprints: PackedFootprints.pack([]), ruleNames: [], inputs: [], appliedOps: PackedOps.of(applied) };
     check?.();
     const prevActive = this.active;
     this.active = ours;
@@ -706,6 +714,13 @@ export function divergenceOf<T extends { readonly hex: string }>(ca: readonly T[
     slots: diffSets(ka.slots, kb.slots),
     ops: diffSets(ka.ops, kb.ops),
   };
+}
+
+/** Keys (`slotKey`) of every slot the ops write. */
+function writtenSlotKeys(ops: OpList): Set<string> {
+  const out = new Set<string>();
+  for (const op of ops) for (const s of slotsWrittenBy(op)) out.add(slotKey(s));
+  return out;
 }
 
 /** Receipt entries as comparable strings. @internal */

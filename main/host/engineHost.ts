@@ -861,7 +861,7 @@ export class EngineHost {
     return {
       summary: this.summaryDto(node, 0),
       candidates,
-      ops: r.patch.ops.map((op) => this.opDto(op)),
+      ops: Array.from(r.patch.ops, (op) => this.opDto(op)),
       inSlots: Array.from(r.patch.inSlots, (s) => this.slotDto(s)),
       outSlots: Array.from(r.patch.outSlots, (s) => this.slotDto(s)),
       inputs: node.inputs.map((e) => e.kind),

@@ -308,7 +308,7 @@ describe('engine commits through a BOAW executor: same hashes as serial', () => 
       const rb = b.tick();
       expect(toHex(rb.patch.digest)).toBe(toHex(ra.patch.digest));
       expect(toHex(rb.receipt.digest)).toBe(toHex(ra.receipt.digest));
-      expect(encodeOps(rb.appliedOps).finish()).toEqual(encodeOps(ra.appliedOps).finish());
+      expect(encodeOps(Array.from(rb.appliedOps)).finish()).toEqual(encodeOps(Array.from(ra.appliedOps)).finish());
     }
   });
 

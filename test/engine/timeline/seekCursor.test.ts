@@ -107,7 +107,7 @@ describe('seek cursor and incremental verification', () => {
 
   it('a tampered commit fails naming the commit and the field, also when reached from the cursor', () => {
     const tamper = (c: CommitNode): Array<[string, CommitNode]> => [
-      ['ops', { ...c, appliedOps: c.appliedOps.slice(1) }],
+      ['ops', { ...c, appliedOps: Array.from(c.appliedOps).slice(1) }],
       ['state_root', { ...c, stateRoot: new Uint8Array(32).fill(7) }],
       ['patch_digest', { ...c, patchDigest: new Uint8Array(32).fill(9) }],
       ['patch_digest', { ...c, outSlots: Array.from(c.outSlots).slice(1) }],

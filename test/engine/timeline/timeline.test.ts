@@ -71,7 +71,7 @@ describe('fork, seek and replay', () => {
   it('a tampered record is reported with the commit it is in', () => {
     const { tl } = demoTimeline();
     const c = tl.step(5);
-    const bad = { ...c[3]!, appliedOps: c[3]!.appliedOps.slice(1) };
+    const bad = { ...c[3]!, appliedOps: Array.from(c[3]!.appliedOps).slice(1) };
     const st = tl.stateAt(c[2]!.hex);
     expect(() => replayCommit(st, bad, tl.env)).toThrow(TimelineError);
     try {
@@ -185,7 +185,7 @@ describe('first divergence and blame', () => {
   it('blame names the rule and scope (or the direct edit) that wrote an attachment, with before/after', () => {
     const { tl } = demoTimeline();
     const [last] = tl.step(5).slice(-1);
-    const op = last!.record.patch.ops.find((o) => o.op === 'SetAttachment' && o.key.owner === 'node' && last!.record.ruleNames.length > 0);
+    const op = Array.from(last!.record.patch.ops).find((o) => o.op === 'SetAttachment' && o.key.owner === 'node' && last!.record.ruleNames.length > 0);
     expect(op?.op).toBe('SetAttachment');
     const { local: id, warp } = (op as { key: { local: Uint8Array; warp: typeof ROOT_WARP } }).key;
     const h = tl.blame({ kind: 'nodeAttachment', warp, id });

@@ -146,7 +146,7 @@ describe('instances and portals', () => {
     let tx = e.begin();
     e.apply(tx, 's7/open_portal', ROOT);
     const r1 = e.commitWithReceipt(tx);
-    expect(r1.patch.ops.map((o) => o.op)).toEqual(['OpenPortal']);
+    expect(Array.from(r1.patch.ops, (o) => o.op)).toEqual(['OpenPortal']);
     const child = makeWarpId('s7/child');
     const childRoot = makeNodeId('s7/child-root');
     expect(e.warpState.instance(child)?.parent).toEqual(nodeAlpha(e.root.warp, ROOT));
@@ -155,7 +155,7 @@ describe('instances and portals', () => {
     expect(e.applyInWarp(tx, child, 'test/add_child', childRoot, [portal])).toBe('applied');
     const r2 = e.commitWithReceipt(tx);
     expect(Array.from(r2.patch.inSlots).some((s) => s.kind === 'attachment' && toHex(s.key.local) === toHex(ROOT))).toBe(true);
-    expect(r2.patch.ops.map((o) => o.op)).toEqual(['UpsertNode', 'UpsertEdge']);
+    expect(Array.from(r2.patch.ops, (o) => o.op)).toEqual(['UpsertNode', 'UpsertEdge']);
     expect(toHex(r2.snapshot.stateRoot)).not.toBe(toHex(r1.snapshot.stateRoot));
     // A portal change conflicts with the rewrite inside the child in the same tick.
     tx = e.begin();

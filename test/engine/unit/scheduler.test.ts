@@ -78,7 +78,7 @@ describe('sys/dispatch_inbox', () => {
     const tx = e.begin();
     expect(e.apply(tx, 'sys/dispatch_inbox', makeNodeId('sim/inbox'))).toBe('applied');
     const r = e.commitWithReceipt(tx);
-    expect(r.patch.ops.map((o) => o.op)).toEqual(['DeleteEdge', 'DeleteEdge', 'DeleteEdge']);
+    expect(Array.from(r.patch.ops, (o) => o.op)).toEqual(['DeleteEdge', 'DeleteEdge', 'DeleteEdge']);
     expect(e.pendingIntentCount()).toBe(0);
     const tx2 = e.begin();
     expect(e.apply(tx2, 'sys/dispatch_inbox', makeNodeId('sim/inbox'))).toBe('noMatch');
