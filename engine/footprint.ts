@@ -264,7 +264,6 @@ function addWrittenSlot(k: string, s: SlotId, inSlots: Map<string, SlotId>, outS
   outSlots.set(k, s);
 }
 
-
 /** Warp-core's `pack_port_key(node, port_id, dir_in)` helper (only node bytes 0..3 survive). @public */
 export function packPortKey(node: NodeId, portId: number, dirIn: boolean): PortKey {
   const dv = new DataView(node.buffer, node.byteOffset, 8);
