@@ -6,18 +6,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter, PackedSlots, canonicalSlots, makeEdgeId, makeNodeId, makeWarpId, type SlotId } from '../../../engine/index';
+import { ByteWriter, PackedSlots, canonicalSlots, type SlotId } from '../../../engine/index';
 import { writeSlot } from '../../../engine/codec/canonical';
 import { prop } from '../../support/prop';
+import { slotArb } from '../../support/slotArb';
 
-const id = fc.constantFrom(makeNodeId('a'), makeNodeId('b'), makeNodeId('c'), makeNodeId('d'));
-const warp = fc.constantFrom(makeWarpId('w0'), makeWarpId('w1'));
-const slot: fc.Arbitrary<SlotId> = fc.oneof(
-  fc.tuple(warp, id).map(([w, l]) => ({ kind: 'node', key: { warp: w, local: l } }) as SlotId),
-  fc.tuple(warp, fc.constantFrom(makeEdgeId('a'), makeEdgeId('b'))).map(([w, l]) => ({ kind: 'edge', key: { warp: w, local: l } }) as SlotId),
-  fc.tuple(fc.constantFrom('node', 'edge'), warp, id, fc.constantFrom('alpha', 'beta')).map(([o, w, l, p]) => ({ kind: 'attachment', key: { owner: o, warp: w, local: l, plane: p } }) as SlotId),
-  fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((port) => ({ kind: 'port', port }) as SlotId),
-);
+const slot = slotArb;
 
 const encoded = (slots: readonly SlotId[]): Uint8Array => {
   const w = new ByteWriter();
