@@ -127,6 +127,10 @@ function packAppliedOps(ops: readonly WarpOp[], patchOps: OpList): OpList {
   return patchOps instanceof PackedOps && packed.sameBytes(patchOps) ? patchOps : packed;
 }
 
+function is32Bytes(x: unknown): boolean {
+  return x instanceof Uint8Array && x.length === 32;
+}
+
 /** The blockers of an applied entry: one shared, frozen empty list (a tick keeps one per entry). */
 const NO_BLOCKERS: readonly number[] = Object.freeze([]);
 
@@ -255,6 +259,7 @@ export class Engine {
    */
   registerRule(rule: RewriteRule): void {
     if (this.rules.has(rule.name)) throw new EngineError('DuplicateRuleName', `duplicate rule name "${rule.name}"`);
+    if (!is32Bytes(rule.id)) throw new EngineError('InvalidArgument', `rule "${rule.name}": id must be 32 bytes`);
     const idHex = toHex(rule.id);
     if (this.rulesById.has(idHex)) throw new EngineError('DuplicateRuleId', `duplicate rule id ${idHex} ("${rule.name}" vs "${this.rulesById.get(idHex)}")`);
     if (rule.conflictPolicy === 'join' && !rule.joinFn) throw new EngineError('MissingJoinFn', `rule "${rule.name}" has conflict policy join without joinFn`);
@@ -311,6 +316,8 @@ export class Engine {
     if (tx === 0 || !this.liveTxs.has(tx)) throw new EngineError('UnknownTx', `unknown or closed tx ${tx}`);
     const reg = this.rules.get(ruleName);
     if (!reg) throw new EngineError('UnknownRule', `unknown rule "${ruleName}"`);
+    // Receipts, plan and rewrites digests lay ids out at fixed 32-byte strides (warp-core's [u8; 32]).
+    if (!is32Bytes(warp) || !is32Bytes(scope)) throw new EngineError('InvalidArgument', 'apply: warp and scope must be 32-byte ids');
     const store = this.state.store(warp);
     if (!store) throw new EngineError('UnknownWarp', `unknown warp ${toHex(warp)}`);
     const view = viewOf(store);

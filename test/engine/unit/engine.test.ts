@@ -44,16 +44,20 @@ describe('registration', () => {
     expect(() => e.registerRule(addChildRule())).toThrow(expect.objectContaining({ code: 'DuplicateRuleName' }));
     expect(() => e.registerRule({ ...addChildRule(), name: 'other' })).toThrow(expect.objectContaining({ code: 'DuplicateRuleId' }));
     expect(() => e.registerRule({ ...rule('j', () => {}), conflictPolicy: 'join' })).toThrow(expect.objectContaining({ code: 'MissingJoinFn' }));
+    expect(() => e.registerRule({ ...rule('short', () => {}), id: new Uint8Array(31) })).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
     expect(e.registeredRules().map((r) => r.name)).toEqual(['test/add_child']);
   });
 
-  it('apply checks tx, then rule, then warp; a non-matching rule enqueues nothing', () => {
+  it('apply checks tx, then rule, then ids, then warp; a non-matching rule enqueues nothing', () => {
     const e = base();
     e.registerRule({ ...rule('never', () => {}), matcher: () => false });
     expect(() => e.apply(0, 'never', ROOT)).toThrow(expect.objectContaining({ code: 'UnknownTx' }));
     const tx = e.begin();
     expect(() => e.apply(tx, 'nope', ROOT)).toThrow(expect.objectContaining({ code: 'UnknownRule' }));
     expect(() => e.applyInWarp(tx, makeWarpId('nowhere'), 'never', ROOT, [])).toThrow(expect.objectContaining({ code: 'UnknownWarp' }));
+    // Ids that are not 32 bytes never reach the queue (the receipt layouts are fixed-stride).
+    expect(() => e.apply(tx, 'never', ROOT.subarray(0, 16) as typeof ROOT)).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
+    expect(() => e.applyInWarp(tx, new Uint8Array(33) as never, 'never', ROOT, [])).toThrow(expect.objectContaining({ code: 'InvalidArgument' }));
     expect(e.apply(tx, 'never', ROOT)).toBe('noMatch');
     expect(e.pendingCount(tx)).toBe(0);
     e.commit(tx);
