@@ -67,13 +67,25 @@ export class PackedOps implements OpList {
 
   /** True when `other` holds the same encodings (same ops, same order). */
   sameBytes(other: PackedOps): boolean {
-    if (other.length !== this.length || other.bytes.length !== this.bytes.length) return false;
-    const a = this.bytes;
-    const b = other.bytes;
-    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    if (other.length !== this.length || !sameContent(this.bytes, other.bytes)) return false;
     for (let i = 0; i < this.ends.length; i++) if (this.ends[i] !== other.ends[i]) return false;
     return true;
   }
+}
+
+/** Byte equality, four bytes a step where both arrays allow a 32-bit view. */
+function sameContent(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let i = 0;
+  if (a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0) {
+    const words = a.length >>> 2;
+    const wa = new Int32Array(a.buffer, a.byteOffset, words);
+    const wb = new Int32Array(b.buffer, b.byteOffset, words);
+    for (let k = 0; k < words; k++) if (wa[k] !== wb[k]) return false;
+    i = words << 2;
+  }
+  for (; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The ops of `list` as an array (arrays are returned as they are). @public */

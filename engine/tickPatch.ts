@@ -92,15 +92,18 @@ export class WarpTickPatchV1 {
     inSlots: SlotList | ReadonlyMap<string, SlotId>,
     outSlots: SlotList | ReadonlyMap<string, SlotId>,
     ops: readonly WarpOp[],
-    /** @internal The slot arrays are already canonical (`TickSlots.canonical()`): not sorted again. */
-    slotsCanonical = false,
+    /**
+     * @internal The slot arrays and the ops are already canonical (`TickSlots.canonical()`, a
+     * diff's output: sorted by key, no duplicates): neither is sorted again.
+     */
+    inputsCanonical = false,
   ) {
     if (inSlots instanceof PackedSlots && outSlots instanceof PackedSlots) [this.inSlots, this.outSlots] = [inSlots, outSlots];
     else {
-      const [ins, outs] = slotsCanonical && Array.isArray(inSlots) && Array.isArray(outSlots) ? [inSlots, outSlots] : canonicalSlotPair(arrayOrMap(inSlots), arrayOrMap(outSlots));
+      const [ins, outs] = inputsCanonical && Array.isArray(inSlots) && Array.isArray(outSlots) ? [inSlots, outSlots] : canonicalSlotPair(arrayOrMap(inSlots), arrayOrMap(outSlots));
       [this.inSlots, this.outSlots] = PackedSlots.pair(ins, outs);
     }
-    this.ops = PackedOps.of(canonicalizeOps(ops));
+    this.ops = PackedOps.of(inputsCanonical ? ops : canonicalizeOps(ops));
     this.digest = computePatchDigestV2(policyId, rulePackId, commitStatus, this.inSlots, this.outSlots, this.ops);
   }
 

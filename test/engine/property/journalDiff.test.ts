@@ -15,6 +15,7 @@ import {
   atom,
   canonicalStateHash,
   canonicalizeOps,
+  opSortKey,
   descend,
   diffFromJournal,
   diffState,
@@ -108,6 +109,9 @@ describe('journal diff and rollback (naive twin)', () => {
           seen.ok++;
           const fromJournal = diffFromJournal(j, state);
           state.endJournal();
+          // Canonical as it comes (the engine's patch takes it without sorting again).
+          const keys = fromJournal.map(opSortKey);
+          for (let i = 1; i < keys.length; i++) expect(keys[i - 1]! < keys[i]!).toBe(true);
           if (fromJournal.length > 0) seen.nonEmptyDiffs++;
           if (fromJournal.some((o) => o.op === 'OpenPortal')) seen.portals++;
           const naive = diffState(before, state);

@@ -62,4 +62,17 @@ describe('PackedOps', () => {
       prop(400),
     );
   });
+
+  it('sameBytes tells lists apart that differ in one byte only, anywhere (same lengths, same op boundaries)', () => {
+    const ty = makeTypeId('t');
+    const w0 = makeWarpId('w0');
+    const ops: WarpOp[] = Array.from({ length: 9 }, (_, i) => ({ op: 'SetAttachment', key: nodeAlpha(w0, makeNodeId(`n${i}`)), value: atom(ty, Uint8Array.of(i, 1)) })); // 111 bytes an op: the last op ends in the tail past the last whole word
+    const p = PackedOps.of(ops);
+    for (const at of [0, 4, 8]) {
+      const changed = ops.slice();
+      changed[at] = { op: 'SetAttachment', key: nodeAlpha(w0, makeNodeId(`n${at}`)), value: atom(ty, Uint8Array.of(at, 2)) };
+      expect(p.sameBytes(PackedOps.of(changed))).toBe(false);
+    }
+    expect(p.sameBytes(PackedOps.of(ops.slice()))).toBe(true);
+  });
 });
