@@ -2,6 +2,7 @@
  * Scheduler details not covered by the golden vectors: last-wins enqueue with nonce refresh, the
  * Legacy scheduler's factor-mask fast path (§4.6), `sys/dispatch_inbox`, and port conflicts.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   Engine,
@@ -20,6 +21,7 @@ import {
   type PendingRewrite,
   type RewriteRule,
 } from '../../../engine/index';
+import { prop } from '../../support/prop';
 
 const ROOT = makeNodeId('root');
 const pr = (scopeByte: number, compact: number, fp: Footprint): PendingRewrite => ({
@@ -42,6 +44,29 @@ describe('scheduler', () => {
     expect(s.pendingCount(1)).toBe(2);
     const drained = s.drainForTx(1);
     expect(drained[0]).toBe(b);
+  });
+
+  it('last-wins per (scope hash, compact rule), several rules under one scope hash included, against a naive twin', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat(5), fc.nat(3)), { maxLength: 60 }), (seq) => {
+        const s = new Scheduler();
+        const twin = new Map<string, { pr: PendingRewrite; nonce: number }>();
+        seq.forEach(([scope, compact], nonce) => {
+          const x = pr(scope, compact, new Footprint());
+          s.enqueue(1, x);
+          twin.set(`${scope}:${compact}`, { pr: x, nonce });
+        });
+        // Same scope bytes: compact id, then the nonce of the last enqueue decide (n ≤ 1024: byte order).
+        const want = Array.from(twin.values())
+          .sort((a, b) => a.pr.scopeHash[0]! - b.pr.scopeHash[0]! || a.pr.compactRule - b.pr.compactRule || a.nonce - b.nonce)
+          .map((e) => e.pr);
+        expect(s.pendingCount(1)).toBe(want.length);
+        const got = s.drainForTx(1);
+        expect(got.length).toBe(want.length);
+        got.forEach((g, i) => expect(g).toBe(want[i]));
+      }),
+      prop(400),
+    );
   });
 
   it('Legacy: factor masks 0 never reject; overlapping masks apply the matrix', () => {
