@@ -88,11 +88,6 @@ function sameContent(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** The ops of `list` as an array (arrays are returned as they are). @public */
-export function opsArray(list: OpList): readonly WarpOp[] {
-  return Array.isArray(list) ? (list as readonly WarpOp[]) : Array.from(list);
-}
-
 /** Appends the encodings of `ops` (packed lists copy their bytes). @internal */
 export function writeOpList(w: ByteWriter, ops: OpList): void {
   if (ops instanceof PackedOps) ops.writeTo(w);

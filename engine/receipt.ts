@@ -69,13 +69,22 @@ export function computeRewritesDigest(cands: readonly DigestCandidate[]): Hash {
 
 /** @public */
 export function computeReceiptDigest(entries: readonly TickReceiptEntry[]): Hash {
-  if (entries.length === 0) return digestLen0U64();
+  return entries.length === 0 ? digestLen0U64() : blake3(receiptStream(entries));
+}
+
+/** The receipt digest's stream: u16le(2) ‖ u64le(n) ‖ per entry rule ‖ scope hash ‖ warp ‖ node ‖ code. */
+function receiptStream(entries: readonly TickReceiptEntry[]): Uint8Array {
   const w = new ByteWriter(10 + 129 * entries.length);
   w.u16(2).u64(entries.length);
   for (const e of entries) {
     w.bytes(e.ruleId).bytes(e.scopeHash).bytes(e.scope.warp).bytes(e.scope.local).u8(e.disposition === 'applied' ? 1 : 2);
   }
-  return blake3(w.finish());
+  return w.finish();
+}
+
+/** Every id of the candidate is 32 bytes (the fixed-stride layouts need it). */
+function idsAre32(c: DigestCandidate): boolean {
+  return c.ruleId.length === 32 && c.scopeHash.length === 32 && c.scope.warp.length === 32 && c.scope.local.length === 32;
 }
 
 /** The plan, rewrites and receipt digests of one tick. @public */
@@ -118,9 +127,7 @@ export function computeTickDigests(cands: readonly DigestCandidate[], applied: A
     const c = cands[i]!;
     const { ruleId, scopeHash } = c;
     const { warp, local } = c.scope;
-    if (ruleId.length !== 32 || scopeHash.length !== 32 || warp.length !== 32 || local.length !== 32) {
-      throw new RangeError(`candidate ${i}: ids must be 32 bytes`);
-    }
+    if (!idsAre32(c)) throw new RangeError(`candidate ${i}: ids must be 32 bytes`);
     plan.set(scopeHash, p);
     plan.set(ruleId, p + 32);
     p += 64;
@@ -170,17 +177,9 @@ export class PackedReceiptEntries implements ReceiptEntryList {
 
   /** Packs entries given as objects (ids must be 32 bytes). @throws RangeError */
   static of(entries: readonly TickReceiptEntry[]): PackedReceiptEntries {
-    const n = entries.length;
-    const w = new ByteWriter(HEADER_BYTES + ENTRY_BYTES * n);
-    w.u16(2).u64(n);
-    for (let i = 0; i < n; i++) {
-      const e = entries[i]!;
-      if (e.ruleId.length !== 32 || e.scopeHash.length !== 32 || e.scope.warp.length !== 32 || e.scope.local.length !== 32) {
-        throw new RangeError(`receipt entry ${i}: ids must be 32 bytes`);
-      }
-      w.bytes(e.ruleId).bytes(e.scopeHash).bytes(e.scope.warp).bytes(e.scope.local).u8(e.disposition === 'applied' ? 1 : 2);
-    }
-    return new PackedReceiptEntries(w.finish());
+    const bad = entries.findIndex((e) => !idsAre32(e));
+    if (bad >= 0) throw new RangeError(`receipt entry ${bad}: ids must be 32 bytes`);
+    return new PackedReceiptEntries(receiptStream(entries));
   }
 
   /** Bytes held. */

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteWriter, PackedOps, atom, descend, edgeBeta, makeEdgeId, makeNodeId, makeTypeId, makeWarpId, nodeAlpha, type WarpOp } from '../../../engine/index';
 import { writeOp } from '../../../engine/codec/canonical';
 import { prop } from '../../support/prop';
+import { expectReadsBack } from '../../support/packedList';
 
 const warp = fc.constantFrom(makeWarpId('w0'), makeWarpId('w1'));
 const node = fc.constantFrom(...['a', 'b', 'c'].map(makeNodeId));
@@ -43,13 +44,7 @@ describe('PackedOps', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 20 }), fc.array(op, { maxLength: 20 }), (ops, other) => {
         const p = PackedOps.of(ops);
-        expect(p.length).toBe(ops.length);
-        expect(Array.from(p)).toEqual(ops);
-        for (let i = 0; i < ops.length; i++) {
-          expect(p.at(i)).toEqual(ops[i]);
-          expect(p.at(i - ops.length)).toEqual(ops[i]);
-        }
-        expect(p.at(ops.length)).toBeUndefined();
+        expectReadsBack(p, ops);
         if (ops.length > 0) expect(p.at(0)).not.toBe(p.at(0));
         const w = new ByteWriter();
         p.writeTo(w);

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ByteWriter, PackedSlots, canonicalSlots, type SlotId } from '../../../engine/index';
 import { writeSlot } from '../../../engine/codec/canonical';
 import { prop } from '../../support/prop';
+import { expectReadsBack } from '../../support/packedList';
 import { slotArb } from '../../support/slotArb';
 
 const slot = slotArb;
@@ -33,13 +34,7 @@ describe('PackedSlots', () => {
         const outs = copyOuts ? picked.map((s) => structuredClone(s)) : picked;
         const [pi, po] = PackedSlots.pair(ins, outs);
         for (const [p, list] of [[pi, ins], [po, outs]] as const) {
-          expect(p.length).toBe(list.length);
-          expect(Array.from(p)).toEqual(list);
-          for (let i = 0; i < list.length; i++) {
-            expect(p.at(i)).toEqual(list[i]);
-            expect(p.at(i - list.length)).toEqual(list[i]);
-          }
-          expect(p.at(list.length)).toBeUndefined();
+          expectReadsBack(p, list);
           expect(written(p)).toEqual(encoded(list));
         }
         if (ins.length > 0) expect(pi.at(0)).not.toBe(pi.at(0)); // fresh objects per read
