@@ -4,10 +4,12 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useEcho } from '../state/hooks';
-import { branchChain, scrubberMarks } from '../state/selectors';
+import { branchChain, drawnMarks, scrubberMarks } from '../state/selectors';
 import { useController } from './context';
 
 const THUMB = 14;
+/** Most mark places on the track (a long chain's marks are binned: selectors.drawnMarks). */
+const MARK_BINS = 240;
 
 export function Scrubber() {
   const c = useController();
@@ -15,8 +17,8 @@ export function Scrubber() {
   const commit = useEcho((s) => s.graph.commit);
   const graphTick = useEcho((s) => s.graph.tick);
   const chain = useMemo(() => branchChain(dto), [dto]);
-  const marks = useMemo(() => scrubberMarks(dto, chain), [dto, chain]);
   const max = chain.length;
+  const marks = useMemo(() => drawnMarks(scrubberMarks(dto, chain), max, MARK_BINS), [dto, chain, max]);
   const idx = commit === null ? 0 : chain.findIndex((x) => x.commit === commit) + 1;
   const current = idx > 0 || commit === null ? idx : Math.min(graphTick, max);
   const [drag, setDrag] = useState<number | null>(null);
@@ -25,7 +27,7 @@ export function Scrubber() {
     if (drag !== null && drag === current) setDrag(null);
   }, [current, drag]);
   const value = drag ?? current;
-  const left = (t: number) => `calc(${THUMB / 2}px + (100% - ${THUMB}px) * ${max === 0 ? 0 : t / max})`;
+  const left = (at: number) => `calc(${THUMB / 2}px + (100% - ${THUMB}px) * ${at})`;
 
   return (
     <footer className="scrubber" data-testid="scrubber-bar">
@@ -35,7 +37,7 @@ export function Scrubber() {
       <div className="scrub-track">
         <div className="marks" aria-hidden>
           {marks.map((m) => (
-            <span key={`${m.kind}-${m.commit}`} className={`mark mark-${m.kind}`} style={{ left: left(m.tick) }} title={m.title} data-testid={`mark-${m.kind}`} />
+            <span key={`${m.kind}-${m.bin}`} className={`mark mark-${m.kind}`} style={{ left: left(m.at) }} title={m.title} data-testid={`mark-${m.kind}`} data-count={m.count} />
           ))}
         </div>
         <input

@@ -20,6 +20,7 @@ import type { EchoBridge, EditDto, EditResultDto, GraphSnapshotDto, Hex, IngestR
 import type { EchoStore } from './store';
 import { markLatest, now, PERF } from '../perf';
 import { applyDelta, type AppliedDelta } from './deltaRecords';
+import { TickIntake } from './tickIntake';
 import { branchHead, branchChain, nextForkName, parentOf } from './selectors';
 
 export interface EchoController {
@@ -93,15 +94,12 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
     s().ui.pushToast({ level, code, message, ...(detail ? { detail } : {}) });
 
   // Tick summaries extend the timeline in batches: each store update copies the timeline's
-  // records, so one update per tick made a long step (thousands of ticks streaming in) quadratic
-  // and starved input. Flushed in the next task (events already queued join the batch), and
-  // always before a timeline snapshot replaces the records.
+  // records, so one update per tick made a long step quadratic. Flushed at the end of every batch
+  // of tick events (tickIntake.ts), and always before a command's caller or a timeline snapshot
+  // reads the timeline.
   const MAX_PENDING_SUMMARIES = 256;
   let pendingSummaries: TickSummaryDto[] = [];
-  let summaryTimer: ReturnType<typeof setTimeout> | null = null;
   const flushSummaries = () => {
-    if (summaryTimer) clearTimeout(summaryTimer);
-    summaryTimer = null;
     if (pendingSummaries.length === 0) return;
     const list = pendingSummaries;
     pendingSummaries = [];
@@ -110,16 +108,16 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
   const queueSummary = (summary: TickSummaryDto) => {
     pendingSummaries.push(summary);
     if (pendingSummaries.length >= MAX_PENDING_SUMMARIES) flushSummaries();
-    else summaryTimer ??= setTimeout(flushSummaries, 0);
   };
 
   async function call<K extends InvokeChannel>(channel: K, req: Req<K>, busy?: string): Promise<Res<K> | undefined> {
     if (busy) s().ui.setBusy(busy, true);
     try {
       const r = await bridge.invoke(channel, req);
-      flushSummaries(); // what the command streamed is in the timeline before its caller reads it
+      await streamedHandled(); // what the command streamed is in the store before its caller reads it
       return r;
     } catch (e) {
+      await streamedHandled();
       const { code, message } = errorOf(e);
       if (code === 'Cancelled') toast(code, message, 'info');
       else toast(code, message, 'error', `${channel} failed`);
@@ -149,7 +147,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
   /** Tick events that arrived before this are covered by the snapshot (see `onTick`). */
   function applySnapshot(snap: GraphSnapshotDto): void {
     s().graph.applySnapshot(snap, isLiveCommit(snap.commit));
-    snapshotAt = arrivals;
+    snapshotAt = intake.arrived;
   }
 
   /** Fetches the viewed commit's whole graph and re-anchors the delta chain on it. */
@@ -206,39 +204,32 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
 
   // ----------------------------------------------------------- events in
 
-  // Tick events are handled in arrival order. A small delta is applied at once; a big one (a
-  // 100k-entity tick) is first prepared in slices of a few ms (deltaRecords.ts) so the UI thread
-  // keeps drawing frames, and the events behind it wait their turn. An event that arrived before
-  // the last snapshot was applied is covered by that snapshot and only advances the sequence.
+  // Tick events are handled in arrival order, in time-boxed batches (tickIntake.ts). A small delta
+  // is applied as it comes; a big one (a 100k-entity tick) is first prepared in slices of a few ms
+  // (deltaRecords.ts) so the UI thread keeps drawing frames, and the events behind it wait their
+  // turn. An event that arrived before the last snapshot was applied is covered by that snapshot
+  // and only advances the sequence.
   let detailTimer: ReturnType<typeof setTimeout> | null = null;
-  const tickQueue: Array<{ e: TickEventDto; arrival: number }> = [];
-  let pumping = false;
-  let disposed = false;
-  let arrivals = 0;
   let snapshotAt = 0;
   const deltaSize = (e: TickEventDto) => e.delta.upsertNodes.length + e.delta.removeNodes.length + e.delta.upsertEdges.length + e.delta.removeEdges.length;
-
-  const onTick = (e: TickEventDto) => {
-    const arrival = arrivals++;
-    if (!pumping && tickQueue.length === 0 && deltaSize(e) < bigDelta) return handleTick(e, arrival);
-    tickQueue.push({ e, arrival });
-    if (!pumping) void pumpTicks();
-  };
-
-  async function pumpTicks(): Promise<void> {
-    pumping = true;
-    try {
-      while (tickQueue.length && !disposed) {
-        const { e, arrival } = tickQueue.shift()!;
-        const g = s().graph;
-        // Prepare only what will be applied (see graphSlice.receiveTick); it is re-checked there.
-        const applies = arrival >= snapshotAt && !g.resyncing && g.sync.ok && e.delta.fromCommit === g.commit && deltaSize(e) >= bigDelta;
-        const prepared = applies ? await prepareSliced(e) : undefined;
-        if (!disposed) handleTick(e, arrival, prepared);
-      }
-    } finally {
-      pumping = false;
-    }
+  const intake = new TickIntake<TickEventDto, AppliedDelta>({
+    prepare(e, arrival) {
+      const g = s().graph;
+      // Prepare only what will be applied (see graphSlice.receiveTick); it is re-checked there.
+      const applies = arrival >= snapshotAt && !g.resyncing && g.sync.ok && e.delta.fromCommit === g.commit && deltaSize(e) >= bigDelta;
+      return applies ? prepareSliced(e) : undefined;
+    },
+    handle: (e, arrival, prepared) => handleTick(e, arrival, prepared),
+    afterBatch: flushSummaries,
+    onError: (e) => toast('RendererError', errorOf(e).message, 'error', 'a tick event could not be shown; press Resync'),
+    sliceMs,
+    now,
+  });
+  const onTick = (e: TickEventDto) => void intake.push(e);
+  /** Resolves once the tick events that arrived so far are in the store (summaries included). */
+  async function streamedHandled(): Promise<void> {
+    await intake.settled();
+    flushSummaries();
   }
 
   async function prepareSliced(e: TickEventDto): Promise<AppliedDelta> {
@@ -617,11 +608,9 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
     },
 
     dispose() {
-      disposed = true;
-      tickQueue.length = 0;
+      intake.dispose();
       for (const off of offs) off();
       if (detailTimer) clearTimeout(detailTimer);
-      if (summaryTimer) clearTimeout(summaryTimer);
     },
   };
   return controller;

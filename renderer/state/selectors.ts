@@ -27,9 +27,22 @@ export function shortHash(h: Hex | null | undefined): string {
 
 // ---------------------------------------------------------------- timeline
 
+// Timeline DTOs are immutable (the store replaces them), so what is derived from one is computed
+// once per DTO and shared by every component that asks (the scrubber, the timeline panel, the
+// profile): a long chain is walked once per timeline update, not once per caller.
+const indexCache = new WeakMap<TimelineDto, Map<Hex, CommitDto>>();
+const chainCache = new WeakMap<TimelineDto, Map<string, readonly CommitDto[]>>();
+const treeCache = new WeakMap<TimelineDto, BranchRow[]>();
+
+/** Commits by hash (shared per DTO: do not mutate). */
 export function commitIndex(dto: TimelineDto | null): Map<Hex, CommitDto> {
-  const m = new Map<Hex, CommitDto>();
-  if (dto) for (const c of dto.commits) m.set(c.commit, c);
+  if (!dto) return new Map();
+  let m = indexCache.get(dto);
+  if (!m) {
+    m = new Map();
+    for (const c of dto.commits) m.set(c.commit, c);
+    indexCache.set(dto, m);
+  }
   return m;
 }
 
@@ -54,8 +67,14 @@ export function chainOf(dto: TimelineDto | null, head: Hex | null, index = commi
   return out.reverse();
 }
 
-export function branchChain(dto: TimelineDto | null, branch?: string): CommitDto[] {
-  return chainOf(dto, branchHead(dto, branch));
+export function branchChain(dto: TimelineDto | null, branch?: string): readonly CommitDto[] {
+  if (!dto) return [];
+  const name = branch ?? dto.active;
+  let byBranch = chainCache.get(dto);
+  if (!byBranch) chainCache.set(dto, (byBranch = new Map()));
+  let chain = byBranch.get(name);
+  if (!chain) byBranch.set(name, (chain = chainOf(dto, branchHead(dto, name))));
+  return chain;
 }
 
 /** First parent of a commit (null for a depth-1 commit, whose parent is U0). */
@@ -80,8 +99,15 @@ export interface BranchRow {
 /** The branch tree: main first, then by name; each with its fork point and merge commits. */
 export function branchTree(dto: TimelineDto | null): BranchRow[] {
   if (!dto) return [];
-  const index = commitIndex(dto);
-  const chains = new Map(dto.branches.map((b) => [b.name, chainOf(dto, b.head, index)] as const));
+  const cached = treeCache.get(dto);
+  if (cached) return cached;
+  const tree = buildBranchTree(dto);
+  treeCache.set(dto, tree);
+  return tree;
+}
+
+function buildBranchTree(dto: TimelineDto): BranchRow[] {
+  const chains = new Map(dto.branches.map((b) => [b.name, branchChain(dto, b.name)] as const));
   const names = [...dto.branches.map((b) => b.name)].sort((a, b) => (a === 'main' ? -1 : b === 'main' ? 1 : a < b ? -1 : a > b ? 1 : 0));
   return names.map((name) => {
     const b = dto.branches.find((x) => x.name === name)!;
@@ -137,6 +163,47 @@ export function scrubberMarks(dto: TimelineDto | null, chain: readonly CommitDto
     if (f) marks.push({ tick: c.tick, kind: 'fork', commit: c.commit, title: `tick ${c.tick}: fork point of ${f.join(', ')}` });
   }
   return marks;
+}
+
+/** A scrubber mark as drawn: one per (bin, kind), at a fraction of the track. */
+export interface DrawnMark {
+  readonly kind: MarkKind;
+  /** Bin number (the React key with `kind`). */
+  readonly bin: number;
+  /** Where on the track, 0 (U0) … 1 (the last commit). */
+  readonly at: number;
+  readonly count: number;
+  readonly title: string;
+}
+
+const MARK_NOUN: Record<MarkKind, string> = { rejected: 'ticks with rejections', fork: 'fork points', merge: 'merges' };
+
+/**
+ * Marks as drawn on a track of `max` commits. Up to `bins` commits each mark keeps its own place
+ * (tick / max). Beyond that the track is cut into `bins` equal parts at fixed places and each part
+ * shows one mark per kind (its title counts them): the number of elements stays bounded however long
+ * the chain grows, and a mark does not move when the chain grows by one.
+ */
+export function drawnMarks(marks: readonly ScrubberMark[], max: number, bins: number): DrawnMark[] {
+  if (max <= 0) return [];
+  if (max <= bins) return marks.map((m) => ({ kind: m.kind, bin: m.tick, at: m.tick / max, count: 1, title: m.title }));
+  const byKey = new Map<string, { kind: MarkKind; bin: number; count: number; first: number; last: number; title: string }>();
+  for (const m of marks) {
+    const bin = Math.min(bins - 1, Math.floor(((m.tick - 1) * bins) / max));
+    const key = `${m.kind}-${bin}`;
+    const b = byKey.get(key);
+    if (b) {
+      b.count++;
+      b.last = m.tick;
+    } else byKey.set(key, { kind: m.kind, bin, count: 1, first: m.tick, last: m.tick, title: m.title });
+  }
+  return Array.from(byKey.values(), (b) => ({
+    kind: b.kind,
+    bin: b.bin,
+    at: (b.bin + 0.5) / bins,
+    count: b.count,
+    title: b.count === 1 ? b.title : `ticks ${b.first}–${b.last}: ${b.count} ${MARK_NOUN[b.kind]}`,
+  }));
 }
 
 /** Smallest unused `fork-N`. */

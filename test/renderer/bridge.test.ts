@@ -173,22 +173,31 @@ describe('controller: big tick deltas are prepared in slices', () => {
   /** Every delta counts as big here (bigDelta 1, a yield at every slice point). */
   const setupSliced = () => setup({ bigDelta: 1, sliceMs: 0 });
 
-  it('applies them later, in order, and ends exactly at the host snapshot', async () => {
+  it('applies them in order with task turns between slices; the step resolves once its ticks are shown, exactly at the host snapshot', async () => {
     const { store, bridge, c } = await setupSliced();
+    // Another task on the UI thread, re-queued at every turn: it sees the ticks arrive one by one.
+    const seen: number[] = [];
+    let on = true;
+    const turn = () => {
+      seen.push(store.getState().graph.tick);
+      if (on) setTimeout(turn, 0);
+    };
+    setTimeout(turn, 0);
     await c.step(3);
-    // Prepared asynchronously: not applied within the step's own task.
-    expect(store.getState().graph.tick).toBeLessThan(3);
-    await settle(200);
+    on = false;
     expect(store.getState().graph.tick).toBe(3);
+    expect(seen.some((t) => t > 0 && t < 3)).toBe(true);
     expect(store.getState().graph.sync).toMatchObject({ ok: true, deltasApplied: 3 });
     sameAsSnapshot(store, await bridge.invoke('echo:graph.snapshot', {}));
     expect(store.getState().ui.toasts.filter((t) => t.code === 'Desync')).toEqual([]);
   });
 
-  it('events still being prepared when a snapshot lands are covered by it (no false desync)', async () => {
+  it('a snapshot asked for while the step\'s deltas are being prepared: they are handled first (covered), no false desync, and the chain continues', async () => {
     const { store, bridge, c } = await setupSliced();
-    await c.step(2);
+    // The snapshot is asked for while the step's two deltas are still being prepared.
+    const stepping = c.step(2);
     await c.resync();
+    await stepping;
     await settle(200);
     const g = store.getState().graph;
     expect(g.sync.ok).toBe(true);

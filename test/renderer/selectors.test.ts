@@ -20,10 +20,12 @@ import {
   profileRows,
   ruleTotals,
   scrubberMarks,
+  drawnMarks,
   shortHash,
   slotText,
   syncBadge,
   visibleNodes,
+  type ScrubberMark,
 } from '../../renderer/state/selectors';
 import { W, commit, edge, h, node, snapshot, summary, tickEvent, timeline } from './dto';
 
@@ -72,6 +74,49 @@ describe('hashes and chains', () => {
       { tick: 2, kind: 'fork', commit: h(2), title: 'tick 2: fork point of fork-1' },
       { tick: 5, kind: 'merge', commit: h(7), title: 'tick 5: merge' },
     ]);
+  });
+
+  it('drawn marks: exact places up to `bins` commits; beyond, one mark per kind and bin at fixed places, counted', () => {
+    const marks = scrubberMarks(DAG, branchChain(DAG));
+    expect(drawnMarks(marks, 5, 10)).toEqual([
+      { kind: 'rejected', bin: 2, at: 2 / 5, count: 1, title: 'tick 2: 2 rejected' },
+      { kind: 'fork', bin: 2, at: 2 / 5, count: 1, title: 'tick 2: fork point of fork-1' },
+      { kind: 'merge', bin: 5, at: 1, count: 1, title: 'tick 5: merge' },
+    ]);
+    expect(drawnMarks(marks, 0, 10)).toEqual([]);
+    // 1,000 commits on 10 bins: ticks 1–100 fall in bin 0, 901–1000 in bin 9.
+    const many: ScrubberMark[] = [1, 50, 100, 101, 1000].map((tick) => ({ tick, kind: 'rejected', commit: h(tick), title: `tick ${tick}` }));
+    many.push({ tick: 100, kind: 'merge', commit: h(5000), title: 'tick 100: merge' });
+    const drawn = drawnMarks(many, 1000, 10);
+    expect(drawn).toEqual([
+      { kind: 'rejected', bin: 0, at: 0.05, count: 3, title: 'ticks 1–100: 3 ticks with rejections' },
+      { kind: 'rejected', bin: 1, at: 0.15, count: 1, title: 'tick 101' },
+      { kind: 'rejected', bin: 9, at: 0.95, count: 1, title: 'tick 1000' },
+      { kind: 'merge', bin: 0, at: 0.05, count: 1, title: 'tick 100: merge' },
+    ]);
+    // A longer chain moves no bin's place: only membership (tick 101 joins bin 0) and counts change.
+    const longer = drawnMarks(many, 1001, 10);
+    expect(longer.map((m) => [m.kind, m.bin, m.count])).toEqual([
+      ['rejected', 0, 4],
+      ['rejected', 9, 1],
+      ['merge', 0, 1],
+    ]);
+    for (const m of [...drawn, ...longer]) expect(m.at).toBe((m.bin + 0.5) / 10);
+    // However long the chain, at most one mark per kind and bin.
+    const flood = Array.from({ length: 100_000 }, (_, i) => ({ tick: i + 1, kind: 'rejected' as const, commit: h(i), title: '' }));
+    const bounded = drawnMarks(flood, 100_000, 240);
+    expect(bounded).toHaveLength(240);
+    expect(bounded.reduce((a, m) => a + m.count, 0)).toBe(100_000);
+  });
+
+  it('what is derived from a timeline DTO is computed once per DTO and shared; a new DTO gets its own', () => {
+    expect(branchChain(DAG)).toBe(branchChain(DAG));
+    expect(branchChain(DAG, 'fork-1')).toBe(branchChain(DAG, 'fork-1'));
+    expect(branchTree(DAG)).toBe(branchTree(DAG));
+    const next = { ...DAG, commits: [...DAG.commits, commit(h(8), [h(7)], 6)], branches: DAG.branches.map((b) => (b.name === 'main' ? { ...b, head: h(8) } : b)) };
+    expect(branchChain(next).map((c) => c.tick)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(branchChain(DAG).map((c) => c.tick)).toEqual([1, 2, 3, 4, 5]);
+    expect(branchTree(next)[0]!.own).toBe(6);
   });
 
   it('nextForkName picks the smallest unused fork-N', () => {

@@ -6,6 +6,7 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { CommitDto, TimelineDto } from '../../../engine/contract/index';
 import type { EchoState, TimelineSlice } from '../types';
+import { commitIndex } from '../selectors';
 
 export const createTimelineSlice: StateCreator<EchoState, [], [], TimelineSlice> = (set, get) => ({
   timeline: {
@@ -26,11 +27,12 @@ export const createTimelineSlice: StateCreator<EchoState, [], [], TimelineSlice>
         for (const s of list) summaries[s.commit] = s;
         const dto = st.timeline.dto;
         if (!dto) return { timeline: { ...st.timeline, summaries } };
-        const known = new Set(dto.commits.map((c) => c.commit));
+        const index = commitIndex(dto);
+        const known = new Set<string>();
         const added: CommitDto[] = [];
         let branches = dto.branches;
         for (const s of list) {
-          if (!known.has(s.commit)) {
+          if (!index.has(s.commit) && !known.has(s.commit)) {
             known.add(s.commit);
             added.push({ commit: s.commit, parents: s.parents, tick: s.tick, kind: s.kind, createdOn: s.branch, rejected: s.rejected });
           }
