@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useEcho } from '../state/hooks';
-import { branchChain, drawnMarks, scrubberMarks } from '../state/selectors';
+import { branchChain, drawnMarks } from '../state/selectors';
 import { useController } from './context';
 
 const THUMB = 14;
@@ -18,7 +18,7 @@ export function Scrubber() {
   const graphTick = useEcho((s) => s.graph.tick);
   const chain = useMemo(() => branchChain(dto), [dto]);
   const max = chain.length;
-  const marks = useMemo(() => drawnMarks(scrubberMarks(dto, chain), max, MARK_BINS), [dto, chain, max]);
+  const marks = useMemo(() => drawnMarks(dto, chain, MARK_BINS), [dto, chain]);
   const idx = commit === null ? 0 : chain.findIndex((x) => x.commit === commit) + 1;
   const current = idx > 0 || commit === null ? idx : Math.min(graphTick, max);
   const [drag, setDrag] = useState<number | null>(null);

@@ -569,7 +569,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
 
     async loadProfile(limit = 200) {
       const chain = branchChain(s().timeline.dto).slice(-limit);
-      const missing = chain.filter((c) => !s().timeline.summaries[c.commit] && !profileTried.has(c.commit));
+      const missing = chain.filter((c) => !s().timeline.summaries.has(c.commit) && !profileTried.has(c.commit));
       if (missing.length === 0) return;
       for (const c of missing) profileTried.add(c.commit);
       s().ui.setBusy('profile', true);

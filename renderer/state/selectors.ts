@@ -52,6 +52,38 @@ export function branchHead(dto: TimelineDto | null, branch?: string): Hex | null
   return dto.branches.find((b) => b.name === name)?.head ?? null;
 }
 
+/**
+ * Seeds the derived data of `next`, a DTO that only appends `added` commits to `prev` (a batch of
+ * tick summaries), from `prev`'s: O(added) plus one copy of each grown chain, instead of a walk of
+ * the whole history per batch. The commit index is shared and extended (append-only: `prev`'s index
+ * then also knows the added commits, which none of its heads reach). A branch's chain is `prev`'s
+ * plus the new part when its new head reaches its old head by first parents within `added`; any
+ * other branch (or a chain that ended at a commit the DTO did not know) is walked again on demand.
+ */
+export function extendTimeline(prev: TimelineDto, next: TimelineDto, added: readonly CommitDto[]): void {
+  const index = commitIndex(prev);
+  for (const c of added) index.set(c.commit, c);
+  indexCache.set(next, index);
+  const prevChains = chainCache.get(prev);
+  if (!prevChains) return;
+  const chains = new Map<string, readonly CommitDto[]>();
+  for (const b of next.branches) {
+    const old = prevChains.get(b.name);
+    if (!old || (old.length > 0 && old[0]!.parents.length > 0)) continue;
+    const oldHead = branchHead(prev, b.name);
+    const part: CommitDto[] = [];
+    let cur = b.head;
+    while (cur !== oldHead && cur !== null && part.length <= added.length) {
+      const c = index.get(cur);
+      if (!c) break;
+      part.push(c);
+      cur = c.parents[0] ?? null;
+    }
+    if (cur === oldHead) chains.set(b.name, part.length === 0 ? old : old.concat(part.reverse()));
+  }
+  chainCache.set(next, chains);
+}
+
 /** First-parent chain from U0 to `head`, oldest first (commits the DTO does not know end the walk). */
 export function chainOf(dto: TimelineDto | null, head: Hex | null, index = commitIndex(dto)): CommitDto[] {
   const out: CommitDto[] = [];
@@ -149,19 +181,28 @@ export interface ScrubberMark {
   readonly title: string;
 }
 
-/** Marks on the scrubber of `chain`: rejections, fork points of other branches, merge commits. */
-export function scrubberMarks(dto: TimelineDto | null, chain: readonly CommitDto[]): ScrubberMark[] {
-  const marks: ScrubberMark[] = [];
+/** Fork points of other branches on `dto`'s chains: commit → branch names. */
+function forkPoints(dto: TimelineDto | null): Map<Hex, string[]> {
   const forkAt = new Map<Hex, string[]>();
   for (const row of branchTree(dto)) {
     if (row.forkedFrom?.commit) forkAt.set(row.forkedFrom.commit, [...(forkAt.get(row.forkedFrom.commit) ?? []), row.name]);
   }
-  for (const c of chain) {
-    if (c.rejected > 0) marks.push({ tick: c.tick, kind: 'rejected', commit: c.commit, title: `tick ${c.tick}: ${c.rejected} rejected` });
-    if (c.kind === 'merge') marks.push({ tick: c.tick, kind: 'merge', commit: c.commit, title: `tick ${c.tick}: merge` });
-    const f = forkAt.get(c.commit);
-    if (f) marks.push({ tick: c.tick, kind: 'fork', commit: c.commit, title: `tick ${c.tick}: fork point of ${f.join(', ')}` });
-  }
+  return forkAt;
+}
+
+/** The marks of one commit, in kind order rejected, merge, fork. */
+function commitMarks(c: CommitDto, forkAt: ReadonlyMap<Hex, string[]>, out: ScrubberMark[]): void {
+  if (c.rejected > 0) out.push({ tick: c.tick, kind: 'rejected', commit: c.commit, title: `tick ${c.tick}: ${c.rejected} rejected` });
+  if (c.kind === 'merge') out.push({ tick: c.tick, kind: 'merge', commit: c.commit, title: `tick ${c.tick}: merge` });
+  const f = forkAt.get(c.commit);
+  if (f) out.push({ tick: c.tick, kind: 'fork', commit: c.commit, title: `tick ${c.tick}: fork point of ${f.join(', ')}` });
+}
+
+/** Marks on the scrubber of `chain`: rejections, fork points of other branches, merge commits. */
+export function scrubberMarks(dto: TimelineDto | null, chain: readonly CommitDto[]): ScrubberMark[] {
+  const marks: ScrubberMark[] = [];
+  const forkAt = forkPoints(dto);
+  for (const c of chain) commitMarks(c, forkAt, marks);
   return marks;
 }
 
@@ -176,34 +217,55 @@ export interface DrawnMark {
   readonly title: string;
 }
 
+const MARK_KINDS: readonly MarkKind[] = ['rejected', 'merge', 'fork'];
 const MARK_NOUN: Record<MarkKind, string> = { rejected: 'ticks with rejections', fork: 'fork points', merge: 'merges' };
 
 /**
- * Marks as drawn on a track of `max` commits. Up to `bins` commits each mark keeps its own place
- * (tick / max). Beyond that the track is cut into `bins` equal parts at fixed places and each part
- * shows one mark per kind (its title counts them): the number of elements stays bounded however long
- * the chain grows, and a mark does not move when the chain grows by one.
+ * The marks of `chain` as drawn on the scrubber. Up to `bins` commits each mark keeps its own place
+ * (tick / length). Beyond that the track is cut into `bins` equal parts at fixed places, and each
+ * part shows one mark per kind whose title counts them: the number of elements stays bounded however
+ * long the chain grows, a mark does not move when the chain grows by one, and no per-commit mark
+ * object is made (one pass over the chain, O(length) with a small constant).
  */
-export function drawnMarks(marks: readonly ScrubberMark[], max: number, bins: number): DrawnMark[] {
-  if (max <= 0) return [];
-  if (max <= bins) return marks.map((m) => ({ kind: m.kind, bin: m.tick, at: m.tick / max, count: 1, title: m.title }));
-  const byKey = new Map<string, { kind: MarkKind; bin: number; count: number; first: number; last: number; title: string }>();
-  for (const m of marks) {
-    const bin = Math.min(bins - 1, Math.floor(((m.tick - 1) * bins) / max));
-    const key = `${m.kind}-${bin}`;
-    const b = byKey.get(key);
-    if (b) {
-      b.count++;
-      b.last = m.tick;
-    } else byKey.set(key, { kind: m.kind, bin, count: 1, first: m.tick, last: m.tick, title: m.title });
+export function drawnMarks(dto: TimelineDto | null, chain: readonly CommitDto[], bins: number): DrawnMark[] {
+  const max = chain.length;
+  if (max === 0) return [];
+  if (max <= bins) return scrubberMarks(dto, chain).map((m) => ({ kind: m.kind, bin: m.tick, at: m.tick / max, count: 1, title: m.title }));
+  const forkAt = forkPoints(dto);
+  const kinds = MARK_KINDS.length;
+  const count = new Int32Array(kinds * bins);
+  const first = new Int32Array(kinds * bins);
+  const last = new Int32Array(kinds * bins);
+  const add = (k: number, bin: number, i: number) => {
+    const j = k * bins + bin;
+    if (count[j]++ === 0) first[j] = i;
+    last[j] = i;
+  };
+  for (let i = 0; i < max; i++) {
+    const c = chain[i]!;
+    const bin = Math.min(bins - 1, Math.floor((i * bins) / max));
+    if (c.rejected > 0) add(0, bin, i);
+    if (c.kind === 'merge') add(1, bin, i);
+    if (forkAt.has(c.commit)) add(2, bin, i);
   }
-  return Array.from(byKey.values(), (b) => ({
-    kind: b.kind,
-    bin: b.bin,
-    at: (b.bin + 0.5) / bins,
-    count: b.count,
-    title: b.count === 1 ? b.title : `ticks ${b.first}–${b.last}: ${b.count} ${MARK_NOUN[b.kind]}`,
-  }));
+  const out: DrawnMark[] = [];
+  for (let k = 0; k < kinds; k++) {
+    const kind = MARK_KINDS[k]!;
+    for (let bin = 0; bin < bins; bin++) {
+      const j = k * bins + bin;
+      const n = count[j]!;
+      if (n === 0) continue;
+      const c = chain[first[j]!]!;
+      let title: string;
+      if (n === 1) {
+        const one: ScrubberMark[] = [];
+        commitMarks(c, forkAt, one);
+        title = one.find((m) => m.kind === kind)!.title;
+      } else title = `ticks ${c.tick}–${chain[last[j]!]!.tick}: ${n} ${MARK_NOUN[kind]}`;
+      out.push({ kind, bin, at: (bin + 0.5) / bins, count: n, title });
+    }
+  }
+  return out;
 }
 
 /** Smallest unused `fork-N`. */
@@ -478,10 +540,10 @@ export interface ProfileRow {
 }
 
 /** One row per commit of `chain` whose summary is known. */
-export function profileRows(chain: readonly CommitDto[], summaries: Readonly<Record<Hex, TickSummaryDto>>): ProfileRow[] {
+export function profileRows(chain: readonly CommitDto[], summaries: { get(commit: Hex): TickSummaryDto | undefined }): ProfileRow[] {
   const rows: ProfileRow[] = [];
   for (const c of chain) {
-    const s = summaries[c.commit];
+    const s = summaries.get(c.commit);
     if (!s) continue;
     rows.push({ tick: c.tick, commit: c.commit, kind: s.kind, candidates: s.candidates, applied: s.applied, rejected: s.rejected, ops: s.ops, millis: s.millis > 0 ? s.millis : null, perRule: s.perRule });
   }

@@ -3,6 +3,7 @@
  * holding its data and the actions that change it. Slice factories live in `slices/`; the store is
  * assembled in `store.ts`. Contract types are imported as types only.
  */
+import type { SummaryIndex } from './summaryIndex';
 import type {
   DeterminismDto,
   DiffDto,
@@ -100,7 +101,7 @@ export interface TimelineSlice {
   readonly timeline: {
     readonly dto: TimelineDto | null;
     /** Summaries seen (tick events, tick details), by commit. */
-    readonly summaries: Readonly<Record<Hex, TickSummaryDto>>;
+    readonly summaries: SummaryIndex;
     readonly verify: Readonly<Record<string, VerifyDto>>;
     readonly divergence: (DivergenceDto & { readonly aName: string; readonly bName: string }) | null;
     readonly merge: {

@@ -205,7 +205,7 @@ describe.sequential('Echo Studio, editing and long operations', () => {
     await page.waitForSelector(tid('ops-bar'))
     // Thousands of tick events stream in while the step runs. Cancel is clicked only after the page
     // has shown 1,000 of them (each event handled per message made it wait behind every queued render).
-    await until(async () => Number(await attr('op', 'data-done')) >= 1_000, 60_000)
+    await until(async () => Number(await attr('op', 'data-done')) >= 1_000, 120_000)
     await shot(page, 'edit-07-step-progress')
     await page.locator(tid('op-cancel')).click()
     await page.waitForSelector(`${tid('toast')}:has-text("cancelled")`)
@@ -219,7 +219,7 @@ describe.sequential('Echo Studio, editing and long operations', () => {
     const counts = await rejected.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))
     expect(Math.max(...counts)).toBeGreaterThan(1)
     await shot(page, 'edit-08-step-cancelled')
-  })
+  }, 240_000) // real work: ~1,000 streamed ticks, then a replay-verify of all of them
 
   it('the dind world opts out of strict footprints: labelled "unchecked", and it steps (toast rule included) in sync', async () => {
     await page.locator(tid('world-select')).selectOption('dind')

@@ -140,7 +140,7 @@ describe('controller over the engine host', () => {
     expect(nd.provenance.length).toBeGreaterThan(0);
     await c.loadProfile();
     const chain = branchChain(store.getState().timeline.dto);
-    expect(chain.every((x) => store.getState().timeline.summaries[x.commit])).toBe(true);
+    expect(chain.every((x) => store.getState().timeline.summaries.get(x.commit))).toBe(true);
   });
 
   it('host errors become toasts, never throws: NotAvailable export, unknown branch, broken world', async () => {

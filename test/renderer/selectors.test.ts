@@ -25,8 +25,8 @@ import {
   slotText,
   syncBadge,
   visibleNodes,
-  type ScrubberMark,
 } from '../../renderer/state/selectors';
+import { SummaryIndex } from '../../renderer/state/summaryIndex';
 import { W, commit, edge, h, node, snapshot, summary, tickEvent, timeline } from './dto';
 
 // main: 1 ← 2 ← 3 ← 4 ← M(4, 6);  fork-1 forked at 2: 2 ← 5 ← 6
@@ -77,34 +77,48 @@ describe('hashes and chains', () => {
   });
 
   it('drawn marks: exact places up to `bins` commits; beyond, one mark per kind and bin at fixed places, counted', () => {
-    const marks = scrubberMarks(DAG, branchChain(DAG));
-    expect(drawnMarks(marks, 5, 10)).toEqual([
+    expect(drawnMarks(DAG, branchChain(DAG), 10)).toEqual([
       { kind: 'rejected', bin: 2, at: 2 / 5, count: 1, title: 'tick 2: 2 rejected' },
       { kind: 'fork', bin: 2, at: 2 / 5, count: 1, title: 'tick 2: fork point of fork-1' },
       { kind: 'merge', bin: 5, at: 1, count: 1, title: 'tick 5: merge' },
     ]);
-    expect(drawnMarks(marks, 0, 10)).toEqual([]);
+    expect(drawnMarks(null, [], 10)).toEqual([]);
+    const hx = (i: number) => i.toString(16).padStart(64, '0'); // distinct for every i (h() repeats digits)
+    // A linear chain of n commits; rejections at ticks 1, 50, 100, 101, 1000; a merge at 100; fork-1 leaves at 950.
+    const linear = (n: number) => {
+      const rejectedAt = new Set([1, 50, 100, 101, 1000]);
+      const commits = Array.from({ length: n }, (_, i) => commit(hx(i + 1), i === 0 ? [] : [hx(i)], i + 1, { rejected: rejectedAt.has(i + 1) ? 1 : 0, ...(i + 1 === 100 ? { kind: 'merge' as const } : {}) }));
+      return timeline(commits, [
+        { name: 'main', head: hx(n) },
+        { name: 'fork-1', head: hx(950) },
+      ]);
+    };
     // 1,000 commits on 10 bins: ticks 1–100 fall in bin 0, 901–1000 in bin 9.
-    const many: ScrubberMark[] = [1, 50, 100, 101, 1000].map((tick) => ({ tick, kind: 'rejected', commit: h(tick), title: `tick ${tick}` }));
-    many.push({ tick: 100, kind: 'merge', commit: h(5000), title: 'tick 100: merge' });
-    const drawn = drawnMarks(many, 1000, 10);
+    const t1 = linear(1000);
+    const drawn = drawnMarks(t1, branchChain(t1), 10);
     expect(drawn).toEqual([
       { kind: 'rejected', bin: 0, at: 0.05, count: 3, title: 'ticks 1–100: 3 ticks with rejections' },
-      { kind: 'rejected', bin: 1, at: 0.15, count: 1, title: 'tick 101' },
-      { kind: 'rejected', bin: 9, at: 0.95, count: 1, title: 'tick 1000' },
+      { kind: 'rejected', bin: 1, at: 0.15, count: 1, title: 'tick 101: 1 rejected' },
+      { kind: 'rejected', bin: 9, at: 0.95, count: 1, title: 'tick 1000: 1 rejected' },
       { kind: 'merge', bin: 0, at: 0.05, count: 1, title: 'tick 100: merge' },
+      { kind: 'fork', bin: 9, at: 0.95, count: 1, title: 'tick 950: fork point of fork-1' },
     ]);
-    // A longer chain moves no bin's place: only membership (tick 101 joins bin 0) and counts change.
-    const longer = drawnMarks(many, 1001, 10);
+    // One more commit moves no bin's place: only membership (tick 101 joins bin 0) and counts change.
+    const t2 = linear(1001);
+    const longer = drawnMarks(t2, branchChain(t2), 10);
     expect(longer.map((m) => [m.kind, m.bin, m.count])).toEqual([
       ['rejected', 0, 4],
       ['rejected', 9, 1],
       ['merge', 0, 1],
+      ['fork', 9, 1],
     ]);
     for (const m of [...drawn, ...longer]) expect(m.at).toBe((m.bin + 0.5) / 10);
-    // However long the chain, at most one mark per kind and bin.
-    const flood = Array.from({ length: 100_000 }, (_, i) => ({ tick: i + 1, kind: 'rejected' as const, commit: h(i), title: '' }));
-    const bounded = drawnMarks(flood, 100_000, 240);
+    // However long the chain, at most one mark per kind and bin, and every commit is counted.
+    const flood = timeline(
+      Array.from({ length: 100_000 }, (_, i) => commit(hx(i + 1), i === 0 ? [] : [hx(i)], i + 1, { rejected: 1 })),
+      [{ name: 'main', head: hx(100_000) }],
+    );
+    const bounded = drawnMarks(flood, branchChain(flood), 240);
     expect(bounded).toHaveLength(240);
     expect(bounded.reduce((a, m) => a + m.count, 0)).toBe(100_000);
   });
@@ -263,7 +277,7 @@ describe('tick selectors', () => {
 describe('profile, determinism and merge readiness', () => {
   it('profile rows follow the chain and skip unknown summaries; totals per rule', () => {
     const chain = branchChain(DAG);
-    const rows = profileRows(chain, { [h(1)]: summary(h(1), null, 1), [h(3)]: summary(h(3), h(2), 3, { millis: 0 }) });
+    const rows = profileRows(chain, SummaryIndex.empty().with([summary(h(1), null, 1), summary(h(3), h(2), 3, { millis: 0 })]));
     expect(rows.map((r) => r.tick)).toEqual([1, 3]);
     expect(rows[1]!.millis).toBeNull();
     expect(ruleTotals(rows)).toEqual([{ rule: 'r', applied: 4, rejected: 2 }]);

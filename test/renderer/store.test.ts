@@ -6,7 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { createEchoStore } from '../../renderer/state/store';
 import { elementKey } from '../../renderer/state/keys';
 import { MAX_TOASTS } from '../../renderer/state/slices/uiSlice';
+import { branchChain, branchHead, branchTree, chainOf } from '../../renderer/state/selectors';
+import type { TickSummaryDto, TimelineDto } from '../../engine/contract/index';
 import { W, commit, h, node, snapshot, summary, tickEvent, timeline } from './dto';
+
+/** The branch tree computed on a structurally equal copy of `dto` (nothing cached for it yet). */
+const branchTreeOf = (dto: TimelineDto) => branchTree({ ...dto, commits: [...dto.commits], branches: [...dto.branches] });
 
 describe('graph slice: snapshots and the gapless delta chain', () => {
   it('a snapshot replaces the graph, keys by warp/id and marks a reset', () => {
@@ -100,10 +105,56 @@ describe('timeline slice', () => {
     expect(dto.commits.map((c) => c.commit)).toEqual([h(1), h(2)]);
     expect(dto.commits[1]).toMatchObject({ parents: [h(1)], tick: 2, rejected: 4, createdOn: 'main' });
     expect(dto.branches[0]).toMatchObject({ head: h(2), tick: 2 });
-    expect(store.getState().timeline.summaries[h(2)]?.tick).toBe(2);
+    expect(store.getState().timeline.summaries.get(h(2))?.tick).toBe(2);
     // Idempotent for a commit already known.
     store.getState().timeline.applySummary(summary(h(2), h(1), 2));
     expect(store.getState().timeline.dto!.commits).toHaveLength(2);
+  });
+
+  it('chains and the branch tree derived incrementally across batches equal a from-scratch walk after every batch (naive twin)', () => {
+    const hx = (i: number) => i.toString(16).padStart(64, '0');
+    const store = createEchoStore();
+    const t = () => store.getState().timeline;
+    t().setTimeline(timeline([commit(hx(1), [], 1)], [
+      { name: 'main', head: hx(1) },
+      { name: 'fork-1', head: hx(1) },
+    ]));
+    const heads: Record<string, { commit: string; tick: number }> = { main: { commit: hx(1), tick: 1 }, 'fork-1': { commit: hx(1), tick: 1 } };
+    let next = 2;
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const fresh = (dto: TimelineDto, branch: string) => chainOf(dto, branchHead(dto, branch), new Map(dto.commits.map((c) => [c.commit, c])));
+    for (let batch = 0; batch < 60; batch++) {
+      // Derive from the current DTO first (the Studio does, every render), so the next batch extends it.
+      const before = t().dto!;
+      for (const b of ['main', 'fork-1']) expect(branchChain(before, b)).toEqual(fresh(before, b));
+      const list: TickSummaryDto[] = [];
+      for (let k = rand(6); k >= 0; k--) {
+        const b = rand(3) === 0 ? 'fork-1' : 'main';
+        const head = heads[b]!;
+        const c = hx(next++);
+        list.push(summary(c, head.commit, head.tick + 1, { branch: b, rejected: rand(2) }));
+        heads[b] = { commit: c, tick: head.tick + 1 };
+      }
+      if (batch === 30) list.push(list[list.length - 1]!); // a repeated summary adds no commit
+      if (batch === 45) {
+        // fork-1's head moves to a commit that does not descend from its old head (re-forked at the root).
+        const c = hx(next++);
+        list.push(summary(c, hx(1), 2, { branch: 'fork-1' }));
+        heads['fork-1'] = { commit: c, tick: 2 };
+      }
+      t().applySummaries(list);
+      const dto = t().dto!;
+      for (const b of ['main', 'fork-1']) {
+        expect(branchChain(dto, b)).toEqual(fresh(dto, b));
+        expect(branchChain(dto, b).at(-1)?.commit).toBe(heads[b]!.commit);
+      }
+      expect(branchTree(dto)).toEqual(branchTreeOf(dto));
+    }
+    // A fresh DTO from the host (fork, seek, load) is derived from scratch.
+    const host = { ...t().dto!, commits: [...t().dto!.commits] };
+    t().setTimeline(host);
+    expect(branchChain(host)).toEqual(fresh(host, 'main'));
   });
 
   it('applySummaries(list) is one store update equal to applySummary of each in order (duplicates included)', () => {

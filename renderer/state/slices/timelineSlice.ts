@@ -6,12 +6,13 @@
 import type { StateCreator } from 'zustand/vanilla';
 import type { CommitDto, TimelineDto } from '../../../engine/contract/index';
 import type { EchoState, TimelineSlice } from '../types';
-import { commitIndex } from '../selectors';
+import { commitIndex, extendTimeline } from '../selectors';
+import { SummaryIndex } from '../summaryIndex';
 
 export const createTimelineSlice: StateCreator<EchoState, [], [], TimelineSlice> = (set, get) => ({
   timeline: {
     dto: null,
-    summaries: {},
+    summaries: SummaryIndex.empty(),
     verify: {},
     divergence: null,
     merge: null,
@@ -23,8 +24,7 @@ export const createTimelineSlice: StateCreator<EchoState, [], [], TimelineSlice>
     applySummaries: (list) =>
       set((st) => {
         if (list.length === 0) return {};
-        const summaries = { ...st.timeline.summaries };
-        for (const s of list) summaries[s.commit] = s;
+        const summaries = st.timeline.summaries.with(list);
         const dto = st.timeline.dto;
         if (!dto) return { timeline: { ...st.timeline, summaries } };
         const index = commitIndex(dto);
@@ -40,10 +40,11 @@ export const createTimelineSlice: StateCreator<EchoState, [], [], TimelineSlice>
         }
         const commits = added.length ? [...dto.commits, ...added] : dto.commits;
         const next: TimelineDto = { ...dto, commits, branches, viewing: list[list.length - 1]!.commit };
+        extendTimeline(dto, next, added);
         return { timeline: { ...st.timeline, summaries, dto: next } };
       }),
 
-    addSummary: (s) => set((st) => ({ timeline: { ...st.timeline, summaries: { ...st.timeline.summaries, [s.commit]: s } } })),
+    addSummary: (s) => set((st) => ({ timeline: { ...st.timeline, summaries: st.timeline.summaries.with([s]) } })),
     setVerify: (v) => set((st) => ({ timeline: { ...st.timeline, verify: { ...st.timeline.verify, [v.branch]: v } } })),
     setDivergence: (d) => set((st) => ({ timeline: { ...st.timeline, divergence: d } })),
     openMerge: (ours, theirs, preview) => set((st) => ({ timeline: { ...st.timeline, merge: { ours, theirs, preview, resolutions: {} } } })),
