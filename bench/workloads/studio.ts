@@ -21,6 +21,12 @@
  *    synthetic key presses and clicks (event timestamp → listener), plus the ticks the engine
  *    completed meanwhile. A motion tick rewrites every entity's value and no graph record, so its
  *    delta lists no element (`valueChanges` = 100,000); the note says what the page applied.
+ * d. A long step at full speed: the demo world, `step 3,000` (300 at --quick) from the UI, the host
+ *    streaming every tick as fast as it commits them (thousands of small deltas, faster than the
+ *    page can render one each). Until the page shows the last tick: rAF gaps, Long Tasks, the
+ *    latency of synthetic key presses, and the round trip of a trivial page.evaluate — a task
+ *    queued behind whatever the page has queued, which is what a Cancel click waits for. Then how
+ *    long after the host's last tick the page showed it, and the ticks per second the page showed.
  *
  * The renderer is built first when out/renderer is missing or older than its sources.
  * Without /usr/bin/chromium every figure is reported as skipped (scripts/ensure-chromium.sh).
@@ -65,6 +71,19 @@ export function studioFigureIds(quick: boolean): Array<{ id: string; label: stri
     { id: `studio.frame.longTask.${n}`, label: `long tasks while playing ${n}` },
     { id: `studio.frame.input.${n}`, label: `input latency while playing ${n}` },
     { id: `studio.frame.ticks.${n}`, label: `engine ticks during the window, ${n}` },
+    ...stepFigureIds(quick),
+  ];
+}
+
+function stepFigureIds(quick: boolean): Array<{ id: string; label: string }> {
+  const k = sizeLabel((quick ? STUDIO.quick : STUDIO.full).stepN);
+  return [
+    { id: `studio.step.gapMax.${k}`, label: `longest frame during a ${k}-tick step` },
+    { id: `studio.step.longTask.${k}`, label: `long tasks during a ${k}-tick step` },
+    { id: `studio.step.input.${k}`, label: `input latency during a ${k}-tick step` },
+    { id: `studio.step.rtt.${k}`, label: `page round trip during a ${k}-tick step` },
+    { id: `studio.step.lag.${k}`, label: `page behind the host at the end of a ${k}-tick step` },
+    { id: `studio.step.rate.${k}`, label: `ticks per second shown during a ${k}-tick step` },
   ];
 }
 
@@ -390,15 +409,7 @@ async function measureFrames(r: JobResult, sz: Sizes): Promise<void> {
       .click({ timeout: 5_000 })
       .catch(() => undefined);
 
-    const gaps: number[] = [];
-    const slices = new Map<number, number[]>();
-    for (let i = 1; i < data.frames.length; i++) {
-      const g = data.frames[i]! - data.frames[i - 1]!;
-      gaps.push(g);
-      const s = Math.floor((data.frames[i]! - windowStart) / 1000);
-      (slices.get(s) ?? slices.set(s, []).get(s)!).push(g);
-    }
-    const sliceMax = [...slices.values()].map((g) => Math.max(...g));
+    const { sliceMax, gaps } = gapMaxPerSecond(data.frames, windowStart);
     fig(r, `studio.frame.gapMax.${label}`, `longest frame gap per 1 s while playing n=${label} (rAF; ${gaps.length} frames in ${windowS.toFixed(1)} s)`, 'ms', summarize(sliceMax));
     fig(r, `studio.frame.gapP99.${label}`, `p99 frame gap while playing n=${label} (all ${gaps.length} frames)`, 'ms', single(percentile(gaps, 99)));
     const longMs = data.long.map(([, d]) => d);
@@ -409,6 +420,79 @@ async function measureFrames(r: JobResult, sz: Sizes): Promise<void> {
     const dText = deltas.map((d) => `${d.detail?.ops ?? '?'} ops via ${d.detail?.path}/${d.detail?.mode} in ${round(d.duration, 1)} ms`).join('; ');
     r.notes.push(
       `Studio c: motion world n=${n} (page load ${loadS.toFixed(0)} s; canvas ${shown.mode} mode with ${shown.nodes} nodes + ${shown.edges} edges), playing at ×${fastest}/s for ${windowS.toFixed(1)} s: the engine completed ${ticksDone} ticks, the page showed tick ${tick0} → ${tick1}; deltas applied by the page: ${dText || 'none'}; long tasks: ${longMs.length ? longMs.map((x) => round(x, 0)).join(', ') + ' ms' : 'none'}.`,
+    );
+  } finally {
+    offTicks();
+    await close();
+    await server.close();
+  }
+}
+
+/** Per-second maxima of the rAF gaps in `frames` (ms timestamps), from `start`. */
+function gapMaxPerSecond(frames: readonly number[], start: number): { sliceMax: number[]; gaps: number[] } {
+  const gaps: number[] = [];
+  const slices = new Map<number, number[]>();
+  for (let i = 1; i < frames.length; i++) {
+    const g = frames[i]! - frames[i - 1]!;
+    gaps.push(g);
+    const s = Math.floor((frames[i]! - start) / 1000);
+    (slices.get(s) ?? slices.set(s, []).get(s)!).push(g);
+  }
+  return { sliceMax: [...slices.values()].map((g) => Math.max(...g)), gaps };
+}
+
+async function measureStep(r: JobResult, sz: Sizes): Promise<void> {
+  const n = sz.stepN;
+  const k = sizeLabel(n);
+  log(`studio d: demo world, a ${n}-tick step from the UI`);
+  const server = await startBrowserServer({ port: 0, world: 'demo', rendererDir: RENDERER_DIR });
+  let hostTicks = 0;
+  let hostLastAt = 0;
+  const offTicks = server.client.onEvent((ch) => {
+    if (ch !== 'echo:tick') return;
+    hostTicks++;
+    hostLastAt = performance.now();
+  });
+  const { page, close } = await launchChromium();
+  try {
+    await shimNames(page);
+    await page.goto(server.url);
+    await waitAttr(page, 'app-shell', 'data-loaded', 'true', 120_000);
+    const tick0 = Number(await page.locator(tid('tick')).getAttribute('data-tick'));
+    await page.locator(tid('step-n-input')).fill(String(n));
+    const windowStart = (await page.evaluate(INSTALL_FRAME_PROBE)) as number;
+    const hostBefore = hostTicks;
+    const t0 = performance.now();
+    await page.locator(tid('step-n')).click();
+    const rtt: number[] = [];
+    let shown = tick0;
+    for (let probe = 0; ; probe++) {
+      const a = performance.now();
+      shown = (await page.evaluate(`Number(document.querySelector('[data-testid="tick"]')?.getAttribute('data-tick'))`)) as number;
+      rtt.push(performance.now() - a);
+      if (shown >= tick0 + n) break;
+      if (performance.now() - t0 > sz.stepMaxMs) {
+        r.notes.push(`Studio d: stopped waiting after ${sz.stepMaxMs / 1000} s with the page at tick ${shown} of ${tick0 + n}.`);
+        break;
+      }
+      if (probe % 2 === 0) await page.keyboard.press('Shift');
+      await sleep(50);
+    }
+    const shownAt = performance.now();
+    const data = (await page.evaluate(STOP_FRAME_PROBE)) as FrameProbe;
+    const hostDone = hostTicks - hostBefore;
+    const { sliceMax, gaps } = gapMaxPerSecond(data.frames, windowStart);
+    const seconds = (shownAt - t0) / 1000;
+    fig(r, `studio.step.gapMax.${k}`, `longest frame gap per 1 s during a ${k}-tick step, demo world (rAF; ${gaps.length} frames in ${seconds.toFixed(1)} s)`, 'ms', summarize(sliceMax));
+    const longMs = data.long.map(([, d]) => d);
+    fig(r, `studio.step.longTask.${k}`, `long tasks during a ${k}-tick step: ${longMs.length} (durations; 0 = none)`, 'ms', longMs.length ? summarize(longMs) : single(0));
+    const inputMs = data.input.map(([, d]) => d);
+    fig(r, `studio.step.input.${k}`, `input latency during a ${k}-tick step (${inputMs.length} key presses, event → listener)`, 'ms', inputMs.length ? summarize(inputMs) : single(NaN));
+    fig(r, `studio.step.rtt.${k}`, `page round trip during a ${k}-tick step (${rtt.length} page.evaluate calls: queued behind the page's tasks, like a click)`, 'ms', summarize(rtt));
+    fig(r, `studio.step.lag.${k}`, `page showed the last tick after the host sent it, ${k}-tick step (polled every ~50 ms)`, 'ms', single(Math.max(0, shownAt - hostLastAt)));
+    fig(r, `studio.step.rate.${k}`, `ticks per second shown during a ${k}-tick step (${shown - tick0} ticks in ${seconds.toFixed(1)} s)`, 'count', single((shown - tick0) / seconds));
+    r.notes.push(
+      `Studio d: demo world, step ${n} from the UI: the host streamed ${hostDone} ticks; the page showed tick ${tick0} → ${shown} in ${seconds.toFixed(1)} s; long tasks: ${longMs.length ? longMs.map((x) => round(x, 0)).join(', ') + ' ms' : 'none'}.`,
     );
   } finally {
     offTicks();
@@ -432,4 +516,5 @@ export async function runStudio(quick: boolean, r: JobResult): Promise<void> {
   await measureDelta(r, sz);
   await measureFirstRender(r, sz);
   await measureFrames(r, sz);
+  await measureStep(r, sz);
 }

@@ -58,6 +58,8 @@ describe('npm run bench -- --quick --only studio', () => {
     // The measured deltas are the 1,000-op ones; the engine really ticked during the play window.
     expect(byId.get('studio.delta.apply')!.label).toContain('1,000 ops')
     expect(byId.get(`studio.frame.ticks.10k`)!.stats.median).toBeGreaterThanOrEqual(STUDIO.quick.frameMinTicks)
+    // The long step ran to its end: the page showed every one of its ticks.
+    expect(byId.get(`studio.step.rate.${STUDIO.quick.stepN}`)!.label).toContain(`(${STUDIO.quick.stepN} ticks in`)
 
     // Every Studio target has its row; the size-independent ones are judged even at --quick sizes.
     const studioTargets = TARGETS.filter((t) => t.figureId.startsWith('studio.'))
