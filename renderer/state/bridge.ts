@@ -15,6 +15,8 @@
  *   a `Cancelled` reply is an info toast, not an error.
  * - Edits and intents are committed by the host as the next tick: the graph follows through the
  *   normal tick stream; nothing is patched locally.
+ * - A command resolves once the tick events it streamed are in the store (the host sends them
+ *   before its reply); tick events are never rendered one by one (tickIntake.ts).
  */
 import type { EchoBridge, EditDto, EditResultDto, GraphSnapshotDto, Hex, IngestResultDto, InvokeChannel, Req, Res, TickEventDto, TickSummaryDto, TimelineDto } from '../../engine/contract/index';
 import type { EchoStore } from './store';
@@ -93,10 +95,9 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
   const toast = (code: string, message: string, level: 'error' | 'info' | 'success' = 'error', detail?: string) =>
     s().ui.pushToast({ level, code, message, ...(detail ? { detail } : {}) });
 
-  // Tick summaries extend the timeline in batches: each store update copies the timeline's
-  // records, so one update per tick made a long step quadratic. Flushed at the end of every batch
-  // of tick events (tickIntake.ts), and always before a command's caller or a timeline snapshot
-  // reads the timeline.
+  // Tick summaries extend the timeline once per batch of tick events (tickIntake.ts), not once per
+  // tick: each update makes a new timeline DTO. Flushed at the end of every batch, and always
+  // before a command's caller or a timeline snapshot reads the timeline.
   const MAX_PENDING_SUMMARIES = 256;
   let pendingSummaries: TickSummaryDto[] = [];
   const flushSummaries = () => {
