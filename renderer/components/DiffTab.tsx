@@ -5,9 +5,12 @@
 import { useMemo } from 'react';
 import type { CommitDto } from '../../engine/contract/index';
 import { useEcho } from '../state/hooks';
-import { commitIndex, shortHash, slotText } from '../state/selectors';
+import { commitIndex, commitOptions, shortHash, slotText } from '../state/selectors';
 import { echoStore } from '../state/store';
 import { useController } from './context';
+
+/** Commits listed by the diff pickers: the most recent ones, plus the two picked (selectors.commitOptions). */
+const DIFF_PICK_LIMIT = 300;
 
 function Divergence() {
   const c = useController();
@@ -72,7 +75,7 @@ function Divergence() {
 
 function CommitSelect({ value, options, onChange, testId, allowU0 }: { value: string; options: CommitDto[]; onChange: (v: string) => void; testId: string; allowU0?: boolean }) {
   return (
-    <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)}>
+    <select data-testid={testId} value={value} onChange={(e) => onChange(e.target.value)} title={`the latest ${DIFF_PICK_LIMIT} commits, plus the picked ones (to diff an older commit, seek to it first)`}>
       {allowU0 && <option value="">U0</option>}
       {options.map((c) => (
         <option key={c.commit} value={c.commit}>
@@ -91,9 +94,9 @@ export function DiffTab() {
   const commit = useEcho((s) => s.graph.commit);
   const dto = useEcho((s) => s.timeline.dto);
   const busy = useEcho((s) => !!s.ui.busy['diff']);
-  const options = useMemo(() => [...(dto?.commits ?? [])].sort((a, b) => b.tick - a.tick || (a.commit < b.commit ? -1 : 1)), [dto]);
   const a = diff?.a ?? '';
   const b = diff?.b ?? commit ?? '';
+  const options = useMemo(() => commitOptions(dto, [a, b], DIFF_PICK_LIMIT), [dto, a, b]);
   return (
     <div data-testid="diff-view">
       <Divergence />

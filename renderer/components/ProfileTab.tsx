@@ -7,6 +7,9 @@ import { useEcho } from '../state/hooks';
 import { branchChain, profileRows, ruleTotals } from '../state/selectors';
 import { useController } from './context';
 
+/** The profile charts the branch's most recent commits (its per-batch cost stays bounded). */
+const PROFILE_TICKS = 500;
+
 const W = 320;
 const H = 120;
 const SERIES = [
@@ -20,15 +23,16 @@ export function ProfileTab() {
   const dto = useEcho((s) => s.timeline.dto);
   const summaries = useEcho((s) => s.timeline.summaries);
   const busy = useEcho((s) => !!s.ui.busy['profile']);
-  const chain = useMemo(() => branchChain(dto), [dto]);
+  const fullChain = useMemo(() => branchChain(dto), [dto]);
+  const chain = useMemo(() => fullChain.slice(-PROFILE_TICKS), [fullChain]);
   const rows = useMemo(() => profileRows(chain, summaries), [chain, summaries]);
   const totals = useMemo(() => ruleTotals(rows), [rows]);
   const missing = chain.length - rows.length;
   useEffect(() => {
-    if (missing > 0 && !busy) void ctl.loadProfile();
+    if (missing > 0 && !busy) void ctl.loadProfile(PROFILE_TICKS);
     // Only when the tab opens or the branch grows without summaries.
   }, [missing, busy, ctl]);
-  const max = Math.max(1, ...rows.map((r) => r.candidates));
+  const max = rows.reduce((m, r) => Math.max(m, r.candidates), 1);
   const x = (i: number) => (rows.length <= 1 ? W / 2 : (i / (rows.length - 1)) * (W - 10) + 5);
   const y = (v: number) => H - 5 - (v / max) * (H - 15);
   const millis = rows.filter((r) => r.millis !== null).map((r) => r.millis!);
@@ -55,7 +59,10 @@ export function ProfileTab() {
             <span className="swatch" style={{ background: s.colour }} /> {s.key}
           </span>
         ))}
-        <span className="muted">ticks {rows[0]?.tick ?? 0}–{rows[rows.length - 1]?.tick ?? 0}</span>
+        <span className="muted" data-testid="profile-range">
+          ticks {rows[0]?.tick ?? 0}–{rows[rows.length - 1]?.tick ?? 0}
+          {fullChain.length > PROFILE_TICKS ? ` (the last ${PROFILE_TICKS} of ${fullChain.length})` : ''}
+        </span>
       </div>
       <h4>per rule over {rows.length} ticks</h4>
       <table className="rules" data-testid="profile-rules">

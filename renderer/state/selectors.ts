@@ -268,6 +268,26 @@ export function drawnMarks(dto: TimelineDto | null, chain: readonly CommitDto[],
   return out;
 }
 
+/**
+ * The commits a commit picker lists: the `limit` most recently created (the DTO lists commits in
+ * creation order) plus any of `keep` (the picked ones) that are older, newest tick first. Bounded,
+ * so a long history neither sorts every commit nor draws thousands of options per timeline update.
+ */
+export function commitOptions(dto: TimelineDto | null, keep: readonly (Hex | null | undefined)[], limit: number): CommitDto[] {
+  if (!dto) return [];
+  const recent = dto.commits.slice(-limit);
+  const listed = new Set(recent.map((c) => c.commit));
+  const index = commitIndex(dto);
+  for (const k of keep) {
+    const c = k ? index.get(k) : undefined;
+    if (c && !listed.has(c.commit)) {
+      listed.add(c.commit);
+      recent.push(c);
+    }
+  }
+  return recent.sort((a, b) => b.tick - a.tick || (a.commit < b.commit ? -1 : a.commit > b.commit ? 1 : 0));
+}
+
 /** Smallest unused `fork-N`. */
 export function nextForkName(dto: TimelineDto | null): string {
   const names = new Set(dto?.branches.map((b) => b.name) ?? []);

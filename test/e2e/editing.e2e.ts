@@ -219,6 +219,15 @@ describe.sequential('Echo Studio, editing and long operations', () => {
     const counts = await rejected.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-count'))))
     expect(Math.max(...counts)).toBeGreaterThan(1)
     await shot(page, 'edit-08-step-cancelled')
+    // The diff pickers list the latest 300 commits (plus U0 and the picked ones); the profile charts the last 500.
+    await page.locator(tid('tab-diff')).click()
+    await page.waitForSelector(tid('diff-a'))
+    expect(await page.locator(`${tid('diff-a')} option`).count()).toBeLessThanOrEqual(1 + 300 + 2)
+    await page.locator(tid('tab-profile')).click()
+    await attrIs('profile-chart', 'data-points', 500, 30_000)
+    expect(await text('profile-range')).toContain(`(the last 500 of ${tick})`)
+    await shot(page, 'edit-08b-long-history-profile')
+    await page.locator(tid('tab-node')).click()
   }, 240_000) // real work: ~1,000 streamed ticks, then a replay-verify of all of them
 
   it('the dind world opts out of strict footprints: labelled "unchecked", and it steps (toast rule included) in sync', async () => {

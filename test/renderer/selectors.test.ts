@@ -21,6 +21,7 @@ import {
   ruleTotals,
   scrubberMarks,
   drawnMarks,
+  commitOptions,
   shortHash,
   slotText,
   syncBadge,
@@ -131,6 +132,17 @@ describe('hashes and chains', () => {
     expect(branchChain(next).map((c) => c.tick)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(branchChain(DAG).map((c) => c.tick)).toEqual([1, 2, 3, 4, 5]);
     expect(branchTree(next)[0]!.own).toBe(6);
+  });
+
+  it('commit options: the most recent `limit` commits plus the picked ones, newest tick first', () => {
+    expect(commitOptions(DAG, [], 3).map((c) => c.commit)).toEqual([h(7), h(6), h(5)]);
+    // h(1) is picked and older than the window: listed too; a picked null (U0) or unknown hash adds nothing.
+    expect(commitOptions(DAG, [h(1), null, 'ff'.repeat(32)], 3).map((c) => c.commit)).toEqual([h(7), h(6), h(5), h(1)]);
+    expect(commitOptions(DAG, [h(6)], 3)).toHaveLength(3);
+    // Equal ticks order by hash: h(4) and h(6) are both at tick 4.
+    expect(commitOptions(DAG, [], 10).map((c) => c.tick)).toEqual([5, 4, 4, 3, 3, 2, 1]);
+    expect(commitOptions(DAG, [], 10).slice(1, 3).map((c) => c.commit)).toEqual([h(4), h(6)].sort());
+    expect(commitOptions(null, [h(1)], 3)).toEqual([]);
   });
 
   it('nextForkName picks the smallest unused fork-N', () => {
