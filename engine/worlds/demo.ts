@@ -27,18 +27,21 @@ export default function demoWorld(api: WorldApi): WorldDefinition {
   const HEAT = T('demo/heat');
   const LAMP = T('demo/lamp');
   const PUMP_OP = 0x50554d50; // "PUMP"
-  const cell = (r: number, c: number) => N(`cell-${r}-${c}`);
-  const cells: Array<{ id: ReturnType<typeof N>; r: number; c: number }> = [];
-  for (let r = 0; r < SIZE; r++) for (let c = 0; c < SIZE; c++) cells.push({ id: cell(r, c), r, c });
-  const neighbours = (r: number, c: number) =>
-    [
-      [r - 1, c],
-      [r + 1, c],
-      [r, c - 1],
-      [r, c + 1],
-    ]
-      .filter(([a, b]) => a! >= 0 && a! < SIZE && b! >= 0 && b! < SIZE)
-      .map(([a, b]) => cell(a!, b!));
+  // Cell ids and each cell's neighbours (up, down, left, right; in the grid) are hashed once per
+  // world, not on every match and execution.
+  const cellIds = Array.from({ length: SIZE * SIZE }, (_, i) => N(`cell-${Math.floor(i / SIZE)}-${i % SIZE}`));
+  const cell = (r: number, c: number) => cellIds[r * SIZE + c]!;
+  const cells: Array<{ id: ReturnType<typeof N>; r: number; c: number; neighbours: ReturnType<typeof N>[] }> = [];
+  for (let r = 0; r < SIZE; r++)
+    for (let c = 0; c < SIZE; c++) {
+      const around = [
+        [r - 1, c],
+        [r + 1, c],
+        [r, c - 1],
+        [r, c + 1],
+      ].filter(([a, b]) => a! >= 0 && a! < SIZE && b! >= 0 && b! < SIZE);
+      cells.push({ id: cell(r, c), r, c, neighbours: around.map(([a, b]) => cell(a!, b!)) });
+    }
   const cellAt = new Map(cells.map((x) => [api.toHex(x.id), x]));
   const particles = Array.from({ length: PARTICLES }, (_, i) => N(`particle-${i}`));
 
@@ -47,8 +50,9 @@ export default function demoWorld(api: WorldApi): WorldDefinition {
     new DataView(b.buffer).setUint32(0, v >>> 0, true);
     return b;
   };
+  const HEAT_HEX = api.toHex(HEAT);
   const heatOf = (v: AttachmentValue | undefined) =>
-    v && v.kind === 'atom' && api.toHex(v.typeId) === api.toHex(HEAT) && v.bytes.length === 4 ? new DataView(v.bytes.buffer, v.bytes.byteOffset, 4).getUint32(0, true) : 0;
+    v && v.kind === 'atom' && api.toHex(v.typeId) === HEAT_HEX && v.bytes.length === 4 ? new DataView(v.bytes.buffer, v.bytes.byteOffset, 4).getUint32(0, true) : 0;
   const heatAtom = (h: number) => api.atom(HEAT, u32(h));
 
   /** Pump intent: "PUMP" op id, vars = u8 r ‖ u8 c ‖ u32le amount ‖ u32le serial. */
@@ -83,15 +87,13 @@ export default function demoWorld(api: WorldApi): WorldDefinition {
     matcher: (view, s) => cellAt.has(api.toHex(s)) && view.node(s) !== undefined,
     footprint: (view, s) => {
       const w = view.warpId();
-      const { r, c } = cellAt.get(api.toHex(s))!;
       const fp = new api.Footprint().readNode(s).writeAttachment(api.nodeAlpha(w, s));
-      for (const n of neighbours(r, c)) fp.readAttachment(api.nodeAlpha(w, n));
+      for (const n of cellAt.get(api.toHex(s))!.neighbours) fp.readAttachment(api.nodeAlpha(w, n));
       return fp;
     },
     executor: (view, s, delta) => {
-      const { r, c } = cellAt.get(api.toHex(s))!;
       const own = heatOf(view.nodeAttachment(s));
-      const ns = neighbours(r, c).map((n) => heatOf(view.nodeAttachment(n)));
+      const ns = cellAt.get(api.toHex(s))!.neighbours.map((n) => heatOf(view.nodeAttachment(n)));
       const avg = Math.floor((own * 2 + ns.reduce((a, b) => a + b, 0)) / (2 + ns.length));
       const next = Math.max(0, avg - 1); // heat slowly leaks away
       if (next !== own) delta.emit({ op: 'SetAttachment', key: api.nodeAlpha(view.warpId(), s), value: heatAtom(next) });
@@ -140,14 +142,15 @@ export default function demoWorld(api: WorldApi): WorldDefinition {
     },
   });
 
+  const LAMP_NODE = N('demo/lamp');
   const lamp = api.defineRule({
     name: 'demo/lamp',
-    matcher: (view) => view.node(N('demo/lamp')) !== undefined,
-    footprint: (view) => new api.Footprint().readNode(N('demo/lamp')).writeAttachment(api.nodeAlpha(view.warpId(), N('demo/lamp'))),
+    matcher: (view) => view.node(LAMP_NODE) !== undefined,
+    footprint: (view) => new api.Footprint().readNode(LAMP_NODE).writeAttachment(api.nodeAlpha(view.warpId(), LAMP_NODE)),
     executor: (view, _s, delta) => {
-      const v = view.nodeAttachment(N('demo/lamp'));
+      const v = view.nodeAttachment(LAMP_NODE);
       const on = v && v.kind === 'atom' && v.bytes[0] === 1;
-      delta.emit({ op: 'SetAttachment', key: api.nodeAlpha(view.warpId(), N('demo/lamp')), value: api.atom(LAMP, new Uint8Array([on ? 0 : 1])) });
+      delta.emit({ op: 'SetAttachment', key: api.nodeAlpha(view.warpId(), LAMP_NODE), value: api.atom(LAMP, new Uint8Array([on ? 0 : 1])) });
     },
   });
 
