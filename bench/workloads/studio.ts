@@ -412,10 +412,7 @@ async function measureFrames(r: JobResult, sz: Sizes): Promise<void> {
     const { sliceMax, gaps } = gapMaxPerSecond(data.frames, windowStart);
     fig(r, `studio.frame.gapMax.${label}`, `longest frame gap per 1 s while playing n=${label} (rAF; ${gaps.length} frames in ${windowS.toFixed(1)} s)`, 'ms', summarize(sliceMax));
     fig(r, `studio.frame.gapP99.${label}`, `p99 frame gap while playing n=${label} (all ${gaps.length} frames)`, 'ms', single(percentile(gaps, 99)));
-    const longMs = data.long.map(([, d]) => d);
-    fig(r, `studio.frame.longTask.${label}`, `long tasks while playing n=${label}: ${longMs.length} (durations; 0 = none)`, 'ms', longMs.length ? summarize(longMs) : single(0));
-    const inputMs = data.input.map(([, d]) => d);
-    fig(r, `studio.frame.input.${label}`, `input latency while playing n=${label} (${inputMs.length} key presses and clicks, event → listener)`, 'ms', inputMs.length ? summarize(inputMs) : single(NaN));
+    const longMs = taskAndInputFigures(r, data, `studio.frame`, label, `while playing n=${label}`, 'key presses and clicks');
     fig(r, `studio.frame.ticks.${label}`, `engine ticks completed during the ${windowS.toFixed(0)} s window, n=${label} (page showed ${tick1 - tick0} ticks, drew ${deltas.length} deltas)`, 'count', single(ticksDone));
     const dText = deltas.map((d) => `${d.detail?.ops ?? '?'} ops via ${d.detail?.path}/${d.detail?.mode} in ${round(d.duration, 1)} ms`).join('; ');
     r.notes.push(
@@ -439,6 +436,18 @@ function gapMaxPerSecond(frames: readonly number[], start: number): { sliceMax: 
     (slices.get(s) ?? slices.set(s, []).get(s)!).push(g);
   }
   return { sliceMax: [...slices.values()].map((g) => Math.max(...g)), gaps };
+}
+
+/**
+ * The long-task and input-latency figures of a frame probe (`${prefix}.longTask.${size}`,
+ * `${prefix}.input.${size}`); returns the long-task durations.
+ */
+function taskAndInputFigures(r: JobResult, data: FrameProbe, prefix: string, size: string, during: string, inputs: string): number[] {
+  const longMs = data.long.map(([, d]) => d);
+  fig(r, `${prefix}.longTask.${size}`, `long tasks ${during}: ${longMs.length} (durations; 0 = none)`, 'ms', longMs.length ? summarize(longMs) : single(0));
+  const inputMs = data.input.map(([, d]) => d);
+  fig(r, `${prefix}.input.${size}`, `input latency ${during} (${inputMs.length} ${inputs}, event → listener)`, 'ms', inputMs.length ? summarize(inputMs) : single(NaN));
+  return longMs;
 }
 
 async function measureStep(r: JobResult, sz: Sizes): Promise<void> {
@@ -484,10 +493,7 @@ async function measureStep(r: JobResult, sz: Sizes): Promise<void> {
     const { sliceMax, gaps } = gapMaxPerSecond(data.frames, windowStart);
     const seconds = (shownAt - t0) / 1000;
     fig(r, `studio.step.gapMax.${k}`, `longest frame gap per 1 s during a ${k}-tick step, demo world (rAF; ${gaps.length} frames in ${seconds.toFixed(1)} s)`, 'ms', summarize(sliceMax));
-    const longMs = data.long.map(([, d]) => d);
-    fig(r, `studio.step.longTask.${k}`, `long tasks during a ${k}-tick step: ${longMs.length} (durations; 0 = none)`, 'ms', longMs.length ? summarize(longMs) : single(0));
-    const inputMs = data.input.map(([, d]) => d);
-    fig(r, `studio.step.input.${k}`, `input latency during a ${k}-tick step (${inputMs.length} key presses, event → listener)`, 'ms', inputMs.length ? summarize(inputMs) : single(NaN));
+    const longMs = taskAndInputFigures(r, data, `studio.step`, k, `during a ${k}-tick step`, 'key presses');
     fig(r, `studio.step.rtt.${k}`, `page round trip during a ${k}-tick step (${rtt.length} page.evaluate calls: queued behind the page's tasks, like a click)`, 'ms', summarize(rtt));
     fig(r, `studio.step.lag.${k}`, `page showed the last tick after the host sent it, ${k}-tick step (polled every ~50 ms)`, 'ms', single(Math.max(0, shownAt - hostLastAt)));
     fig(r, `studio.step.rate.${k}`, `ticks per second shown during a ${k}-tick step (${shown - tick0} ticks in ${seconds.toFixed(1)} s)`, 'count', single((shown - tick0) / seconds));

@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useEcho } from '../state/hooks';
-import { branchChain, drawnMarks } from '../state/selectors';
+import { branchChain, chainPosition, drawnMarks } from '../state/selectors';
 import { useController } from './context';
 
 const THUMB = 14;
@@ -19,7 +19,7 @@ export function Scrubber() {
   const chain = useMemo(() => branchChain(dto), [dto]);
   const max = chain.length;
   const marks = useMemo(() => drawnMarks(dto, chain, MARK_BINS), [dto, chain]);
-  const idx = commit === null ? 0 : chain.findIndex((x) => x.commit === commit) + 1;
+  const idx = commit === null ? 0 : chainPosition(chain, commit);
   const current = idx > 0 || commit === null ? idx : Math.min(graphTick, max);
   const [drag, setDrag] = useState<number | null>(null);
   useEffect(() => {

@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'react';
 import type { EchoController } from '../state/bridge';
-import { branchChain } from '../state/selectors';
+import { branchChain, chainPosition } from '../state/selectors';
 import { echoStore } from '../state/store';
 import { copyText } from './platform';
 
@@ -36,9 +36,8 @@ export function useKeyboard(c: EchoController): void {
           e.preventDefault();
           if (s.graph.live) void c.step(1);
           else {
-            const chain = branchChain(s.timeline.dto);
-            const i = chain.findIndex((x) => x.commit === s.graph.commit);
-            void c.seekTick(s.graph.commit === null ? 1 : i + 2);
+            const at = chainPosition(branchChain(s.timeline.dto), s.graph.commit);
+            void c.seekTick(s.graph.commit === null ? 1 : at + 1);
           }
           break;
         }

@@ -109,6 +109,15 @@ export function branchChain(dto: TimelineDto | null, branch?: string): readonly 
   return chain;
 }
 
+/**
+ * Where `commit` is on `chain`: 1 for its first commit … chain.length for its head; 0 when it is
+ * not on it. Searched from the head, where the viewed commit nearly always is.
+ */
+export function chainPosition(chain: readonly CommitDto[], commit: Hex | null): number {
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i]!.commit === commit) return i + 1;
+  return 0;
+}
+
 /** First parent of a commit (null for a depth-1 commit, whose parent is U0). */
 export function parentOf(dto: TimelineDto | null, commit: Hex | null): Hex | null {
   if (!commit || !dto) return null;
@@ -190,19 +199,28 @@ function forkPoints(dto: TimelineDto | null): Map<Hex, string[]> {
   return forkAt;
 }
 
-/** The marks of one commit, in kind order rejected, merge, fork. */
-function commitMarks(c: CommitDto, forkAt: ReadonlyMap<Hex, string[]>, out: ScrubberMark[]): void {
-  if (c.rejected > 0) out.push({ tick: c.tick, kind: 'rejected', commit: c.commit, title: `tick ${c.tick}: ${c.rejected} rejected` });
-  if (c.kind === 'merge') out.push({ tick: c.tick, kind: 'merge', commit: c.commit, title: `tick ${c.tick}: merge` });
-  const f = forkAt.get(c.commit);
-  if (f) out.push({ tick: c.tick, kind: 'fork', commit: c.commit, title: `tick ${c.tick}: fork point of ${f.join(', ')}` });
+/** Mark kinds in the order a commit's marks are listed. */
+const MARK_KINDS: readonly MarkKind[] = ['rejected', 'merge', 'fork'];
+const MARK_NOUN: Record<MarkKind, string> = { rejected: 'ticks with rejections', fork: 'fork points', merge: 'merges' };
+
+/** Whether commit `c` carries a mark of `kind` (`forkAt`: fork points, from `forkPoints`). */
+function hasMark(kind: MarkKind, c: CommitDto, forkAt: ReadonlyMap<Hex, string[]>): boolean {
+  return kind === 'rejected' ? c.rejected > 0 : kind === 'merge' ? c.kind === 'merge' : forkAt.has(c.commit);
+}
+
+function markTitle(kind: MarkKind, c: CommitDto, forkAt: ReadonlyMap<Hex, string[]>): string {
+  if (kind === 'rejected') return `tick ${c.tick}: ${c.rejected} rejected`;
+  if (kind === 'merge') return `tick ${c.tick}: merge`;
+  return `tick ${c.tick}: fork point of ${forkAt.get(c.commit)!.join(', ')}`;
 }
 
 /** Marks on the scrubber of `chain`: rejections, fork points of other branches, merge commits. */
 export function scrubberMarks(dto: TimelineDto | null, chain: readonly CommitDto[]): ScrubberMark[] {
   const marks: ScrubberMark[] = [];
   const forkAt = forkPoints(dto);
-  for (const c of chain) commitMarks(c, forkAt, marks);
+  for (const c of chain) {
+    for (const kind of MARK_KINDS) if (hasMark(kind, c, forkAt)) marks.push({ tick: c.tick, kind, commit: c.commit, title: markTitle(kind, c, forkAt) });
+  }
   return marks;
 }
 
@@ -216,9 +234,6 @@ export interface DrawnMark {
   readonly count: number;
   readonly title: string;
 }
-
-const MARK_KINDS: readonly MarkKind[] = ['rejected', 'merge', 'fork'];
-const MARK_NOUN: Record<MarkKind, string> = { rejected: 'ticks with rejections', fork: 'fork points', merge: 'merges' };
 
 /**
  * The marks of `chain` as drawn on the scrubber. Up to `bins` commits each mark keeps its own place
@@ -244,9 +259,7 @@ export function drawnMarks(dto: TimelineDto | null, chain: readonly CommitDto[],
   for (let i = 0; i < max; i++) {
     const c = chain[i]!;
     const bin = Math.min(bins - 1, Math.floor((i * bins) / max));
-    if (c.rejected > 0) add(0, bin, i);
-    if (c.kind === 'merge') add(1, bin, i);
-    if (forkAt.has(c.commit)) add(2, bin, i);
+    for (let k = 0; k < kinds; k++) if (hasMark(MARK_KINDS[k]!, c, forkAt)) add(k, bin, i);
   }
   const out: DrawnMark[] = [];
   for (let k = 0; k < kinds; k++) {
@@ -256,12 +269,7 @@ export function drawnMarks(dto: TimelineDto | null, chain: readonly CommitDto[],
       const n = count[j]!;
       if (n === 0) continue;
       const c = chain[first[j]!]!;
-      let title: string;
-      if (n === 1) {
-        const one: ScrubberMark[] = [];
-        commitMarks(c, forkAt, one);
-        title = one.find((m) => m.kind === kind)!.title;
-      } else title = `ticks ${c.tick}–${chain[last[j]!]!.tick}: ${n} ${MARK_NOUN[kind]}`;
+      const title = n === 1 ? markTitle(kind, c, forkAt) : `ticks ${c.tick}–${chain[last[j]!]!.tick}: ${n} ${MARK_NOUN[kind]}`;
       out.push({ kind, bin, at: (bin + 0.5) / bins, count: n, title });
     }
   }

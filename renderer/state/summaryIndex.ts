@@ -12,14 +12,10 @@ import type { Hex, TickSummaryDto } from '../../engine/contract/index';
 
 export class SummaryIndex {
   static empty(): SummaryIndex {
-    return new SummaryIndex(new Map(), 0);
+    return new SummaryIndex(new Map());
   }
 
-  private constructor(
-    private readonly byCommit: Map<Hex, TickSummaryDto>,
-    /** Summaries known when this version was made. */
-    readonly size: number,
-  ) {}
+  private constructor(private readonly byCommit: Map<Hex, TickSummaryDto>) {}
 
   get(commit: Hex): TickSummaryDto | undefined {
     return this.byCommit.get(commit);
@@ -33,6 +29,6 @@ export class SummaryIndex {
   with(list: readonly TickSummaryDto[]): SummaryIndex {
     if (list.length === 0) return this;
     for (const s of list) this.byCommit.set(s.commit, s);
-    return new SummaryIndex(this.byCommit, this.byCommit.size);
+    return new SummaryIndex(this.byCommit);
   }
 }

@@ -8,6 +8,7 @@ import {
   branchChain,
   branchTree,
   chainOf,
+  chainPosition,
   determinismText,
   footprintOverlay,
   legendEntries,
@@ -51,6 +52,11 @@ describe('hashes and chains', () => {
     expect(chainOf(DAG, null)).toEqual([]);
     expect(parentOf(DAG, h(7))).toBe(h(4));
     expect(parentOf(DAG, h(1))).toBeNull();
+    // Positions on a chain are 1-based; 0 off the chain.
+    const main = branchChain(DAG);
+    expect(main.map((c) => chainPosition(main, c.commit))).toEqual([1, 2, 3, 4, 5]);
+    expect(chainPosition(main, h(5))).toBe(0);
+    expect(chainPosition(main, null)).toBe(0);
   });
 
   it('the branch tree names fork points and merge commits; main comes first', () => {
