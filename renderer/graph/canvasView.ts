@@ -43,7 +43,7 @@ import {
 } from '../state/selectors';
 import { latestMark, markLatest, measure, now, PERF } from '../perf';
 import { canvasStyle, FADE_MS } from './canvasStyle';
-import { installFastParallelEdges } from './cyParallelEdges';
+import { installCytoscapeFastPaths } from './cyFastPaths';
 
 export { FADE_MS };
 import { layoutWhole, placeNew, type Pos } from './layout';
@@ -152,7 +152,7 @@ export class CanvasView {
   ) {
     this.theme = store.getState().ui.theme;
     this.worldKey = CanvasView.worldKeyOf(store.getState());
-    installFastParallelEdges(cy);
+    installCytoscapeFastPaths(cy);
     cy.style(canvasStyle(this.theme));
     cy.on('tap', 'node', (ev) => {
       if (this.ghosts.has(ev.target.id())) return;
