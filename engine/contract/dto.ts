@@ -194,10 +194,24 @@ export interface BranchDto {
   readonly tick: number;
 }
 
+/**
+ * The timeline: branches, the commit DAG, the viewed commit.
+ *
+ * `commits` lists commits in the order the host created them (that order never changes: commits
+ * are only ever added). A command's reply and `echo:timeline.get` carry the whole list (`base` 0);
+ * an `echo:timeline.changed` event carries only the commits created since the host's previous
+ * event (`base` = how many came before them), so a seek or branch switch in a long history costs
+ * no more than its news. A receiver that does not hold exactly the first `base` commits of the
+ * same `epoch` asks for the whole timeline (`echo:timeline.get`).
+ */
 export interface TimelineDto {
   readonly active: string;
   readonly branches: readonly BranchDto[];
   readonly commits: readonly CommitDto[];
+  /** Commits created before the first of `commits` and not repeated here (0: `commits` is complete). */
+  readonly base: number;
+  /** Which timeline this is: a new world or an imported session starts another epoch. */
+  readonly epoch: number;
   /** The commit the view shows (the active head unless scrubbed back). */
   readonly viewing: Hex | null;
   readonly verified: boolean;

@@ -76,6 +76,7 @@ export interface EchoInvoke {
 /** Push events from the host. */
 export interface EchoEvents {
   'echo:tick': TickEventDto;
+  /** What changed in the timeline: the commits created since the previous event (see TimelineDto). */
   'echo:timeline.changed': TimelineDto;
   'echo:error': ErrorDto;
   'echo:playing': { playing: boolean; ticksPerSecond: number };

@@ -130,6 +130,8 @@ const CURSOR = 'cursor';
 /** @public */
 export class Timeline {
   private readonly commits = new Map<string, CommitNode>();
+  /** The same commits in the order they were added (append-only: commits are never removed). */
+  private readonly created: CommitNode[] = [];
   private readonly branches = new Map<string, string | null>();
   private readonly checkpoints = new Map<string, WarpState>();
   private readonly byStateRoot = new Map<string, string[]>();
@@ -178,6 +180,17 @@ export class Timeline {
   }
   allCommits(): CommitNode[] {
     return Array.from(this.commits.values()).sort((a, b) => a.depth - b.depth || (a.hex < b.hex ? -1 : 1));
+  }
+  /** How many commits the timeline holds. */
+  commitCount(): number {
+    return this.created.length;
+  }
+  /**
+   * Commits in the order they were added, from position `start` on. Positions never change (the
+   * list only grows), so a reader that has seen the first k asks for `commitsFrom(k)`.
+   */
+  commitsFrom(start = 0): CommitNode[] {
+    return this.created.slice(Math.max(0, start));
   }
   /** Commits (any branch) whose state root equals `rootHex`: identical states are recognised. */
   commitsWithStateRoot(rootHex: string): string[] {
@@ -239,6 +252,7 @@ export class Timeline {
     };
     if (!this.commits.has(hex)) {
       this.commits.set(hex, node);
+      this.created.push(node);
       const rk = toHex(s.stateRoot);
       const list = this.byStateRoot.get(rk) ?? [];
       list.push(hex);
@@ -280,6 +294,7 @@ export class Timeline {
       outSlots: rec.patch.outSlots,
     };
     this.commits.set(hex, node);
+    this.created.push(node);
     const rk = toHex(s.stateRoot);
     const list = this.byStateRoot.get(rk) ?? [];
     list.push(hex);

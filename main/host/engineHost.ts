@@ -59,6 +59,7 @@ import {
   type Req,
   type Res,
   type SlotDto,
+  type CommitDto,
   type TickSummaryDto,
   type TimelineDto,
   type WorldDto,
@@ -135,6 +136,12 @@ export class EngineHost {
    */
   private lastView: ViewFacts | null = null;
   private seq = 0;
+  /** The running timeline's epoch (TimelineDto.epoch): a new one per adopted world or session. */
+  private epoch = 0;
+  /** Commit DTOs in the timeline's creation order, built once per commit (commits never change). */
+  private commitDtos: CommitDto[] = [];
+  /** How many of them the last `echo:timeline.changed` event had announced. */
+  private announced = 0;
   private playTimer: ReturnType<typeof setInterval> | null = null;
   private tps = 10;
   private readonly listeners = new Set<Emit>();
@@ -175,9 +182,12 @@ export class EngineHost {
     this.timeline = timeline;
     this.viewing = null;
     this.seq = 0;
+    this.epoch++;
+    this.commitDtos = [];
+    this.announced = 0;
     this.resetReach();
     this.startJournal();
-    this.emit('echo:timeline.changed', this.timelineDto());
+    this.announceTimeline();
   }
 
   private startJournal(): void {
@@ -230,9 +240,8 @@ export class EngineHost {
     this.viewing = null;
     this.resetReach();
     this.autosave();
-    const dto = this.timelineDto();
-    this.emit('echo:timeline.changed', dto);
-    return dto;
+    this.announceTimeline();
+    return this.timelineDto();
   }
 
   private resetReach(): void {
@@ -328,7 +337,7 @@ export class EngineHost {
         if (r.commit !== null) this.timeline.commit(r.commit);
         const head = this.timeline.head();
         this.viewing = r.commit === head ? null : r.commit;
-        this.emit('echo:timeline.changed', this.timelineDto());
+        this.announceTimeline();
         return this.snapshotDto(r.commit);
       },
       'echo:timeline.fork': (r) => {
@@ -950,22 +959,41 @@ export class EngineHost {
     return 'instance';
   }
 
+  /** The whole timeline (command replies, `echo:timeline.get`): every commit, `base` 0. */
   private timelineDto(): TimelineDto {
+    return this.timelineView(0);
+  }
+
+  /**
+   * Tells subscribers what changed: the commits created since the previous event, after `base`
+   * commits they already had (a new epoch starts from 0, i.e. the whole list).
+   */
+  private announceTimeline(): void {
+    const base = this.announced;
+    const dto = this.timelineView(base);
+    this.announced = base + dto.commits.length;
+    this.emit('echo:timeline.changed', dto);
+  }
+
+  /** The timeline with the commits from creation position `base` on. */
+  private timelineView(base: number): TimelineDto {
     const tl = this.timeline;
+    const dtos = this.commitDtos;
+    if (dtos.length < tl.commitCount()) {
+      for (const c of tl.commitsFrom(dtos.length)) {
+        const entries = c.record.receipt.entries;
+        dtos.push({ commit: c.hex, parents: c.parentHexes, tick: c.depth, kind: c.kind, createdOn: c.createdOn, rejected: entries.length - appliedCount(entries) });
+      }
+    }
     return {
       active: tl.activeBranch,
       branches: tl.branchNames().map((name) => {
         const head = tl.head(name);
         return { name, head, tick: head ? tl.commit(head).depth : 0 };
       }),
-      commits: tl.allCommits().map((c) => ({
-        commit: c.hex,
-        parents: c.parentHexes,
-        tick: c.depth,
-        kind: c.kind,
-        createdOn: c.createdOn,
-        rejected: c.record.receipt.entries.length - appliedCount(c.record.receipt.entries),
-      })),
+      commits: dtos.slice(base),
+      base,
+      epoch: this.epoch,
       viewing: this.viewing ?? tl.head(),
       verified: true,
     };

@@ -23,7 +23,7 @@ import type { EchoStore } from './store';
 import { markLatest, now, PERF } from '../perf';
 import { applyDelta, type AppliedDelta } from './deltaRecords';
 import { TickIntake } from './tickIntake';
-import { branchHead, branchChain, nextForkName, parentOf } from './selectors';
+import { branchHead, branchChain, completeTimeline, nextForkName, parentOf } from './selectors';
 
 export interface EchoController {
   /** Loads what the host has (or the demo world when nothing is loaded) and shows it. */
@@ -285,13 +285,25 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
     });
   }
 
-  const onTimeline = (dto: TimelineDto) => {
+  const onTimeline = (ev: TimelineDto) => {
     flushSummaries();
     const st = s();
     const prevActive = st.timeline.dto?.active;
-    st.timeline.setTimeline(dto);
-    if (moving > 0) return; // the command re-anchors the view itself
-    if (dto.active !== prevActive || dto.viewing !== st.graph.commit) void resync();
+    const followView = (dto: TimelineDto) => {
+      if (moving > 0) return; // the command re-anchors the view itself
+      if (dto.active !== prevActive || dto.viewing !== s().graph.commit) void resync();
+    };
+    const dto = completeTimeline(st.timeline.dto, ev);
+    if (dto) {
+      st.timeline.setTimeline(dto);
+      followView(dto);
+      return;
+    }
+    // Only what changed came, and this page lacks what came before it: fetch the whole timeline.
+    void refreshTimeline().then(() => {
+      const full = s().timeline.dto;
+      if (full) followView(full);
+    });
   };
 
   const offs = [

@@ -84,6 +84,25 @@ export function extendTimeline(prev: TimelineDto, next: TimelineDto, added: read
   chainCache.set(next, chains);
 }
 
+/**
+ * The complete timeline after an `echo:timeline.changed` event. A complete event (`base` 0) is
+ * taken as it is. An incremental one (the commits the host created since its previous event) is
+ * added to `prev` — the commits `prev` lacks, in the event's order, derived data carried over by
+ * `extendTimeline` — when `prev` is of the same epoch and then holds exactly the host's count
+ * (`base + commits.length`). Otherwise (no timeline yet, another epoch, a missed event) it returns
+ * null and the caller fetches the whole timeline.
+ */
+export function completeTimeline(prev: TimelineDto | null, ev: TimelineDto): TimelineDto | null {
+  if (ev.base === 0) return ev;
+  if (!prev || prev.epoch !== ev.epoch) return null;
+  const index = commitIndex(prev);
+  const added = ev.commits.filter((c) => !index.has(c.commit));
+  if (prev.commits.length + added.length !== ev.base + ev.commits.length) return null;
+  const next: TimelineDto = { ...ev, base: 0, commits: added.length ? prev.commits.concat(added) : prev.commits };
+  extendTimeline(prev, next, added);
+  return next;
+}
+
 /** First-parent chain from U0 to `head`, oldest first (commits the DTO does not know end the walk). */
 export function chainOf(dto: TimelineDto | null, head: Hex | null, index = commitIndex(dto)): CommitDto[] {
   const out: CommitDto[] = [];

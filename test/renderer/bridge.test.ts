@@ -75,6 +75,33 @@ describe('controller over the engine host', () => {
     expect(syncBadge(s).level).toBe('ok');
   });
 
+  it('timeline events carry only news; one the page cannot complete makes it fetch the whole timeline', async () => {
+    const { store, bridge, c } = await setup();
+    await c.step(6);
+    await c.seekTick(2);
+    await settle();
+    const full = await bridge.invoke('echo:timeline.get', {});
+    expect(store.getState().timeline.dto!.commits.map((x) => x.commit)).toEqual(full.commits.map((x) => x.commit));
+    // Scrubbing sends no commits again, and the page does not fetch.
+    bridge.calls.length = 0;
+    const before = bridge.events.length;
+    await c.seekTick(5);
+    await settle();
+    const seekEvents = bridge.events.slice(before).filter((e) => e.channel === 'echo:timeline.changed');
+    expect(seekEvents.map((e) => (e.payload as { commits: unknown[] }).commits.length)).toEqual([0]);
+    expect(bridge.calls).not.toContain('echo:timeline.get');
+    // The page lost part of its history (as after a missed event): the next event cannot complete it.
+    store.getState().timeline.setTimeline({ ...full, commits: full.commits.slice(0, 3) });
+    bridge.calls.length = 0;
+    await bridge.invoke('echo:timeline.seek', { commit: full.commits[3]!.commit }); // another window seeks
+    await settle();
+    expect(bridge.calls).toContain('echo:timeline.get');
+    const s = store.getState();
+    expect(s.timeline.dto!.commits.map((x) => x.commit)).toEqual(full.commits.map((x) => x.commit));
+    expect(s.graph.tick).toBe(4);
+    expect(syncBadge(s).level).toBe('ok');
+  });
+
   it('fork, step on the fork, compare, merge with conflicts resolved per slot', async () => {
     const { store, bridge, c } = await setup();
     await c.step(10);

@@ -53,5 +53,5 @@ export function commit(c: string, parents: string[], tick: number, extra: Partia
 
 export function timeline(commits: CommitDto[], branches: { name: string; head: string | null }[], active = 'main'): TimelineDto {
   const tickOf = (x: string | null) => commits.find((c) => c.commit === x)?.tick ?? 0;
-  return { active, branches: branches.map((b) => ({ ...b, tick: tickOf(b.head) })), commits, viewing: branches.find((b) => b.name === active)?.head ?? null, verified: true };
+  return { active, branches: branches.map((b) => ({ ...b, tick: tickOf(b.head) })), commits, base: 0, epoch: 1, viewing: branches.find((b) => b.name === active)?.head ?? null, verified: true };
 }

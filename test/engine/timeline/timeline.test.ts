@@ -82,6 +82,27 @@ describe('fork, seek and replay', () => {
   });
 });
 
+describe('commits in creation order', () => {
+  it('commitsFrom lists each commit once, in the order added; a known commit is not added again', () => {
+    const { tl, session } = demoTimeline(4);
+    const order: string[] = [];
+    order.push(...tl.step(5).map((c) => c.hex));
+    tl.fork('f', order[1]!);
+    order.push(...tl.step(2).map((c) => c.hex)); // identical states: main's ticks 3 and 4 again
+    expect(tl.commitCount()).toBe(5);
+    session.engine.setNodeAttachment(cell(0, 0), heat(9));
+    order.push(...tl.step(3).map((c) => c.hex)); // new commits at ticks 5..7 of f
+    tl.switchTo('main');
+    order.push(...tl.step(1).map((c) => c.hex));
+    const unique = [...new Set(order)];
+    expect(tl.commitCount()).toBe(unique.length);
+    expect(tl.commitsFrom().map((c) => c.hex)).toEqual(unique);
+    expect(tl.commitsFrom(6).map((c) => c.hex)).toEqual(unique.slice(6));
+    expect(tl.commitsFrom(unique.length)).toEqual([]);
+    expect(new Set(tl.commitsFrom().map((c) => c.hex))).toEqual(new Set(tl.allCommits().map((c) => c.hex)));
+  });
+});
+
 describe('three-way merge', () => {
   it('disjoint changes: merge equals applying both histories on one branch (same state root)', () => {
     fc.assert(
