@@ -285,7 +285,17 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
     });
   }
 
+  // A timeline event lists the commits the host created since its previous one, except those its
+  // tick events already carried: it is folded in after the tick events that arrived before it.
+  let disposed = false;
   const onTimeline = (ev: TimelineDto) => {
+    if (intake.idle) applyTimelineEvent(ev);
+    else
+      void intake.settled(intake.arrived).then(() => {
+        if (!disposed) applyTimelineEvent(ev);
+      });
+  };
+  const applyTimelineEvent = (ev: TimelineDto) => {
     flushSummaries();
     const st = s();
     const prevActive = st.timeline.dto?.active;
@@ -621,6 +631,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
     },
 
     dispose() {
+      disposed = true;
       intake.dispose();
       for (const off of offs) off();
       if (detailTimer) clearTimeout(detailTimer);

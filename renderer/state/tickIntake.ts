@@ -59,6 +59,11 @@ export class TickIntake<E, P> {
     return this.arrivals;
   }
 
+  /** Whether every event received so far was handled (or the intake is disposed). */
+  get idle(): boolean {
+    return this.handled >= this.arrivals || this.disposed;
+  }
+
   /** Resolves once every event that arrived before `upTo` (default: now) was handled. */
   settled(upTo = this.arrivals): Promise<void> {
     if (this.handled >= upTo || this.disposed) return Promise.resolve();

@@ -90,6 +90,17 @@ describe('controller over the engine host', () => {
     const seekEvents = bridge.events.slice(before).filter((e) => e.channel === 'echo:timeline.changed');
     expect(seekEvents.map((e) => (e.payload as { commits: unknown[] }).commits.length)).toEqual([0]);
     expect(bridge.calls).not.toContain('echo:timeline.get');
+    // Another window steps and seeks: the seek's event (which leaves out the commits the tick
+    // events carried) is folded in after those ticks, still queued in the page, are handled.
+    bridge.calls.length = 0;
+    await bridge.invoke('echo:tick.step', { n: 5 });
+    await bridge.invoke('echo:timeline.seek', { commit: full.commits[1]!.commit });
+    const last = bridge.events.filter((e) => e.channel === 'echo:timeline.changed').at(-1)!.payload as { base: number; commits: unknown[] };
+    expect(last).toMatchObject({ base: 11, commits: [] });
+    await settle();
+    expect(bridge.calls).not.toContain('echo:timeline.get');
+    expect(store.getState().timeline.dto!.commits).toHaveLength(11);
+    expect(store.getState().graph.tick).toBe(2);
     // The page lost part of its history (as after a missed event): the next event cannot complete it.
     store.getState().timeline.setTimeline({ ...full, commits: full.commits.slice(0, 3) });
     bridge.calls.length = 0;
@@ -97,7 +108,7 @@ describe('controller over the engine host', () => {
     await settle();
     expect(bridge.calls).toContain('echo:timeline.get');
     const s = store.getState();
-    expect(s.timeline.dto!.commits.map((x) => x.commit)).toEqual(full.commits.map((x) => x.commit));
+    expect(s.timeline.dto!.commits.map((x) => x.commit)).toEqual((await bridge.invoke('echo:timeline.get', {})).commits.map((x) => x.commit));
     expect(s.graph.tick).toBe(4);
     expect(syncBadge(s).level).toBe('ok');
   });

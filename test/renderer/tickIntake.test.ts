@@ -89,13 +89,16 @@ describe('TickIntake', () => {
     const log: Log = [];
     const q = intake(log, { sliceMs: 1 });
     await q.settled(); // nothing arrived
+    expect(q.idle).toBe(true);
     for (let i = 0; i < 6; i++) q.push(i);
+    expect(q.idle).toBe(false);
     const order: string[] = [];
     const early = q.settled(2).then(() => order.push(`2 after ${log.filter((x) => typeof x === 'number').length}`));
     const all = q.settled().then(() => order.push(`all after ${log.filter((x) => typeof x === 'number').length}`));
     await Promise.all([early, all]);
     expect(order[0]).toMatch(/^2 after [2-5]$/);
     expect(order[1]).toBe('all after 6');
+    expect(q.idle).toBe(true);
   });
 
   it('a throwing handler is reported; the events behind it are still handled and settled resolves', async () => {
