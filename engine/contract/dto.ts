@@ -198,10 +198,11 @@ export interface BranchDto {
  * The timeline: branches, the commit DAG, the viewed commit.
  *
  * `commits` lists commits in the order the host created them (that order never changes: commits
- * are only ever added). A command's reply and `echo:timeline.get` carry the whole list (`base` 0);
+ * are only ever added). `echo:timeline.get` and `echo:session.import` carry the whole list (`base` 0);
  * an `echo:timeline.changed` event carries only the commits created since the host's previous
- * event that no `echo:tick` event carried (`base` = how many came before them), so a seek or branch
- * switch in a long history costs no more than its news. A receiver that does not hold exactly the first `base` commits of the
+ * event that no `echo:tick` event carried (`base` = how many came before them), and the replies of
+ * fork, switch and merge are the event they caused — so a seek, fork or branch switch in a long
+ * history costs no more than its news. A receiver that does not hold exactly the first `base` commits of the
  * same `epoch` asks for the whole timeline (`echo:timeline.get`).
  */
 export interface TimelineDto {

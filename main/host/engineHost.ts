@@ -235,13 +235,15 @@ export class EngineHost {
     return this.timelineDto();
   }
 
-  /** After fork / switch / merge: the view follows the new head, autosave, tell subscribers. */
+  /**
+   * After fork / switch / merge: the view follows the new head, autosave, tell subscribers. The
+   * reply is the event itself: the caller, a subscriber too, has just folded it in.
+   */
   private headMoved(): TimelineDto {
     this.viewing = null;
     this.resetReach();
     this.autosave();
-    this.announceTimeline();
-    return this.timelineDto();
+    return this.announceTimeline();
   }
 
   private resetReach(): void {
@@ -971,7 +973,7 @@ export class EngineHost {
     return 'instance';
   }
 
-  /** The whole timeline (command replies, `echo:timeline.get`): every commit, `base` 0. */
+  /** The whole timeline (`echo:timeline.get`, a session import): every commit, `base` 0. */
   private timelineDto(): TimelineDto {
     return this.timelineView(0);
   }
@@ -980,11 +982,12 @@ export class EngineHost {
    * Tells subscribers what changed: the commits created since the previous event, after `base`
    * commits they already had (a new epoch starts from 0, i.e. the whole list).
    */
-  private announceTimeline(): void {
+  private announceTimeline(): TimelineDto {
     const base = this.announced;
     const dto = this.timelineView(base);
     this.announced = base + dto.commits.length;
     this.emit('echo:timeline.changed', dto);
+    return dto;
   }
 
   /** The timeline with the commits from creation position `base` on. */

@@ -329,6 +329,13 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
 
   // ------------------------------------------------------------- commands
 
+  /** Takes a command's timeline reply (the event it caused: folded in, or the whole timeline fetched). */
+  async function takeTimeline(dto: TimelineDto): Promise<void> {
+    const full = completeTimeline(s().timeline.dto, dto);
+    if (full) s().timeline.setTimeline(full);
+    else await refreshTimeline();
+  }
+
   async function refreshTimeline(): Promise<void> {
     const dto = await call('echo:timeline.get', {});
     if (dto) s().timeline.setTimeline(dto);
@@ -494,7 +501,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
       await moveView(async () => {
         const dto = await call('echo:timeline.fork', { name: n, ...(at !== undefined ? { at } : {}) }, 'fork');
         if (!dto) return;
-        s().timeline.setTimeline(dto);
+        await takeTimeline(dto);
         await resync();
         toast('Forked', `branch "${n}" forked at tick ${s().graph.tick}`, 'success');
       });
@@ -504,7 +511,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
       await moveView(async () => {
         const dto = await call('echo:timeline.switch', { branch }, 'switch');
         if (!dto) return;
-        s().timeline.setTimeline(dto);
+        await takeTimeline(dto);
         await resync();
       });
     },
@@ -536,7 +543,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
       await moveView(async () => {
         const dto = await callOp('echo:timeline.merge', { ours: m.ours, theirs: m.theirs, resolutions: { ...m.resolutions } }, `merge ${m.theirs} into ${m.ours}`, 'merge');
         if (!dto) return;
-        s().timeline.setTimeline(dto);
+        await takeTimeline(dto);
         s().timeline.closeMerge();
         await resync();
         toast('Merged', `merged "${m.theirs}" into "${m.ours}"`, 'success');

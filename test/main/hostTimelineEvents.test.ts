@@ -91,8 +91,9 @@ describe('echo:timeline.changed events', () => {
     }
 
     // Fork at tick 6, three ticks there, back to main, two more: the new commits arrive once each.
-    ok(await h.handle('echo:timeline.fork', { name: 'side', at: full.commits[5]!.commit }));
+    const forked = ok<'echo:timeline.fork'>(await h.handle('echo:timeline.fork', { name: 'side', at: full.commits[5]!.commit }));
     expect(f.events.at(-1)).toMatchObject({ base: 12, commits: [], active: 'side' });
+    expect(forked).toEqual(f.events.at(-1)); // a command's reply is the event it caused
     await same();
     // (Commits are content-addressed: without an edit the fork would recreate main's ticks 7–9.)
     const snap = ok<'echo:graph.snapshot'>(await h.handle('echo:graph.snapshot', {}));
@@ -111,8 +112,9 @@ describe('echo:timeline.changed events', () => {
     // A merge adds its own commit (and the two main ticks not announced yet).
     const preview = ok<'echo:timeline.mergePreview'>(await h.handle('echo:timeline.mergePreview', { ours: 'main', theirs: 'side' }));
     const resolutions = Object.fromEntries(preview.conflicts.map((c) => [c.key, 'theirs' as const]));
-    ok(await h.handle('echo:timeline.merge', { ours: 'main', theirs: 'side', resolutions }));
+    const mergeReply = ok<'echo:timeline.merge'>(await h.handle('echo:timeline.merge', { ours: 'main', theirs: 'side', resolutions }));
     const merged = f.events.at(-1)!;
+    expect(mergeReply).toEqual(merged);
     expect(merged.base).toBe(17);
     expect(merged.commits.map((c) => c.kind)).toEqual(['merge']);
     await same();
