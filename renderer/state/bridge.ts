@@ -160,6 +160,10 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
       return;
     }
     applySnapshot(snap);
+    if (timelineSuspect) {
+      timelineSuspect = false;
+      await refreshTimeline();
+    }
     afterViewMoved();
   }
 
@@ -212,6 +216,8 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
   // and only advances the sequence.
   let detailTimer: ReturnType<typeof setTimeout> | null = null;
   let snapshotAt = 0;
+  /** The tick stream had a gap: the next resync also fetches the whole timeline. */
+  let timelineSuspect = false;
   const deltaSize = (e: TickEventDto) => e.delta.upsertNodes.length + e.delta.removeNodes.length + e.delta.upsertEdges.length + e.delta.removeEdges.length;
   const intake = new TickIntake<TickEventDto, AppliedDelta>({
     prepare(e, arrival) {
@@ -258,6 +264,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
     const outcome = st.graph.receiveTick(e, prepared);
     if (outcome === 'resync') void resync();
     if (outcome === 'desync') {
+      timelineSuspect = true; // a gap in the tick stream: summaries (commits) may be missing too
       const err = s().graph.sync.error;
       if (err && st.graph.sync.ok) toast('Desync', err, 'error', 'the tick stream does not continue the viewed commit; press Resync');
     }

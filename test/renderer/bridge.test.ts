@@ -50,6 +50,9 @@ describe('controller over the engine host', () => {
     await c.resync();
     expect(syncBadge(store.getState()).level).toBe('ok');
     sameAsSnapshot(store, await bridge.invoke('echo:graph.snapshot', {}));
+    // The lost event's commit is in the timeline again (timeline events only carry news now).
+    const host = await bridge.invoke('echo:timeline.get', {});
+    expect(store.getState().timeline.dto!.commits.map((x) => x.commit).sort()).toEqual(host.commits.map((x) => x.commit).sort());
     await c.step(1);
     expect(store.getState().graph.sync.ok).toBe(true);
   });
