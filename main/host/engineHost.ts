@@ -541,6 +541,7 @@ export class EngineHost {
         run.progress(i, n);
       }
       const from = this.timeline.head();
+      const known = this.timeline.commitCount();
       const t0 = this.now();
       const [node] = this.timeline.step(1);
       const millis = this.now() - t0;
@@ -548,20 +549,13 @@ export class EngineHost {
       out.push(summary);
       this.autosave();
       this.emit('echo:tick', { summary, delta: this.deltaDto(from, node!), seq: ++this.seq });
-      this.announceStreamed(node!);
+      // The tick event carried its commit to every subscriber: when the tick created it (a known
+      // commit adds nothing) and every commit before it was announced, it counts as announced and
+      // the next timeline event leaves it out. (A subscriber that lost the tick event cannot
+      // complete that timeline event and fetches the whole timeline.)
+      if (this.announced === known && this.timeline.commitCount() === known + 1) this.announced++;
     }
     return out;
-  }
-
-  /**
-   * A tick event carries its commit to every subscriber: when that commit is the newest one and
-   * every commit before it was announced, it counts as announced, and the next timeline event
-   * leaves it out. (A subscriber that lost the tick event cannot complete that timeline event and
-   * fetches the whole timeline.)
-   */
-  private announceStreamed(node: CommitNode): void {
-    const n = this.timeline.commitCount();
-    if (this.announced === n - 1 && this.timeline.commitsFrom(n - 1)[0] === node) this.announced = n;
   }
 
   private determinismCheck(ticks: number | undefined, run: OpRun) {

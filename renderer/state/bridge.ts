@@ -310,10 +310,8 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
       if (moving > 0) return; // the command re-anchors the view itself
       if (dto.active !== prevActive || dto.viewing !== s().graph.commit) void resync();
     };
-    const dto = completeTimeline(st.timeline.dto, ev);
-    if (dto) {
-      st.timeline.setTimeline(dto);
-      followView(dto);
+    if (foldTimeline(ev)) {
+      followView(s().timeline.dto!);
       return;
     }
     // Only what changed came, and this page lacks what came before it: fetch the whole timeline.
@@ -322,6 +320,13 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
       if (full) followView(full);
     });
   };
+
+  /** Folds a timeline event (or the reply that is one) into the store; false when it cannot be. */
+  function foldTimeline(ev: TimelineDto): boolean {
+    const full = completeTimeline(s().timeline.dto, ev);
+    if (full) s().timeline.setTimeline(full);
+    return full !== null;
+  }
 
   const offs = [
     bridge.on('echo:tick', onTick),
@@ -338,9 +343,7 @@ export function connectBridge(store: EchoStore, bridge: EchoBridge, opts: { read
 
   /** Takes a command's timeline reply (the event it caused: folded in, or the whole timeline fetched). */
   async function takeTimeline(dto: TimelineDto): Promise<void> {
-    const full = completeTimeline(s().timeline.dto, dto);
-    if (full) s().timeline.setTimeline(full);
-    else await refreshTimeline();
+    if (!foldTimeline(dto)) await refreshTimeline();
   }
 
   async function refreshTimeline(): Promise<void> {

@@ -167,6 +167,14 @@ describe('echo:timeline.changed events', () => {
     expect(late.events.at(-1)!.commits.map((c) => c.kind)).toEqual(['merge']);
     expect(late.incomplete).toBe(1);
     expect(shape(late.dto!)).toEqual(shape(ok<'echo:timeline.get'>(await h.handle('echo:timeline.get', {}))));
+    // Ticks that recreate known commits (a fork replaying main's ticks) add none, and announce none.
+    const count = ok<'echo:timeline.get'>(await h.handle('echo:timeline.get', {})).commits.length;
+    ok(await h.handle('echo:timeline.fork', { name: 'dup', at: first.commits[1]!.commit }));
+    ok(await h.handle('echo:tick.step', { n: 2 }));
+    ok(await h.handle('echo:timeline.seek', { commit: first.commits[0]!.commit }));
+    expect(late.events.at(-1)).toMatchObject({ base: count, commits: [] });
+    expect(late.incomplete).toBe(1);
+    expect(shape(late.dto!)).toEqual(shape(ok<'echo:timeline.get'>(await h.handle('echo:timeline.get', {}))));
     // Another world is another epoch: an incremental event of it never completes an old timeline.
     const old = late.dto!;
     await h.load('motion', { n: '3' });
