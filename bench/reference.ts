@@ -129,7 +129,7 @@ export const RUST: Record<string, RustFigure> = {
  * read "not run (--quick sizes)").
  */
 export const STUDIO = {
-  full: { deltaWarmup: 3, deltaSamples: 15, firstDemo: 5, first5k: 3, frameN: 100_000, frameWindowMs: 10_000, frameMinTicks: 2, frameMaxWindowMs: 600_000, stepN: 3_000, stepMaxMs: 600_000 },
+  full: { deltaWarmup: 3, deltaSamples: 40, firstDemo: 5, first5k: 3, frameN: 100_000, frameWindowMs: 10_000, frameMinTicks: 2, frameMaxWindowMs: 600_000, stepN: 3_000, stepMaxMs: 600_000 },
   quick: { deltaWarmup: 1, deltaSamples: 5, firstDemo: 3, first5k: 2, frameN: 10_000, frameWindowMs: 4_000, frameMinTicks: 1, frameMaxWindowMs: 120_000, stepN: 300, stepMaxMs: 120_000 },
   /** bench/worlds/churn.ts: 750 items, 250 replaced per tick → 1,000 graph changes per delta. */
   churn: { n: 750, replace: 250 },

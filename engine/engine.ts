@@ -360,22 +360,22 @@ export class Engine {
   commitWithReceipt(tx: number): TickRecord {
     if (tx === 0 || !this.liveTxs.has(tx)) throw new EngineError('UnknownTx', `unknown or closed tx ${tx}`);
     const rulePackId = this.rulePackId();
-    const drained = this.scheduler.drainForTx(tx);
+    const { drained, arrival } = this.scheduler.drainWithArrival(tx);
 
     const applied: boolean[] = [];
     const blockedBy: (readonly number[])[] = [];
     const reserved: PendingRewrite[] = [];
     const reservedIdx: number[] = [];
     const slots = new TickSlots();
+    const accepted = this.scheduler.reserveAll(tx, drained, arrival);
     for (let i = 0; i < drained.length; i++) {
       const pr = drained[i]!;
-      if (this.scheduler.reserve(tx, pr)) {
+      if (accepted[i]) {
         this.telemetry?.onReserved?.(tx, pr.ruleId);
         applied.push(true);
         blockedBy.push(NO_BLOCKERS);
         reserved.push(pr);
         reservedIdx.push(i);
-        slots.add(pr.footprint, pr.scope.warp);
       } else {
         this.telemetry?.onConflict?.(tx, pr.ruleId);
         const blockers = reservedIdx.filter((k) => footprintsConflict(pr.footprint, drained[k]!.footprint));
@@ -387,7 +387,13 @@ export class Engine {
         blockedBy.push(blockers);
       }
     }
-    const digests = computeTickDigests(drained, applied);
+    // The slot lists are sorted, so the order footprints are added in is free: arrival order
+    // reads them in the order they were allocated (drain order reads them at random).
+    for (let j = 0; j < arrival.length; j++) {
+      const i = arrival[j]!;
+      if (applied[i]) slots.add(drained[i]!.footprint, drained[i]!.scope.warp);
+    }
+    const digests = computeTickDigests(drained, applied, arrival);
 
     // Execute: every executor sees the pre-tick state; their ops, in drain order, as one list.
     const emitted = this.executeReserved(tx, reserved);
@@ -411,7 +417,7 @@ export class Engine {
 
     this.lastMat = this.bus.finalize();
 
-    const { ins, outs } = slots.canonical();
+    const [ins, outs] = slots.packed();
     const patch = new WarpTickPatchV1(this.policyId, rulePackId, 'committed', ins, outs, patchOps, true);
     const stateRoot = this.currentStateRoot();
     const parents = this.lastSnapshot ? [this.lastSnapshot.hash] : [];
@@ -435,7 +441,7 @@ export class Engine {
       snapshot,
       receipt,
       patch,
-      footprints: PackedFootprints.pack(drained.map((d) => d.footprint)),
+      footprints: PackedFootprints.pack(drained.map((d) => d.footprint), arrival),
       ruleNames: drained.map((d) => this.rulesByCompact[d.compactRule]!.rule.name),
       inputs: this.pendingInputs,
       appliedOps: packAppliedOps(ops, patch.ops),

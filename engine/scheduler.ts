@@ -17,6 +17,8 @@
 import { hexDigitValue, toHex } from './bytes';
 import { ActiveFootprints, independent, type Footprint } from './footprint';
 import type { Hash } from './ident';
+import { EngineError } from './errors';
+import { reserveDrained } from './internedFrontier';
 import type { NodeKey } from './record';
 
 /** @public */
@@ -141,6 +143,9 @@ export function drainOrder<T extends { scopeHex: string; compact: number; nonce:
   return keyed.map((x) => x.e);
 }
 
+/** The frontier of a tx reserved whole by `reserveAll` (kept elsewhere: no one-by-one reserve may follow). */
+const RESERVED_ALL = new ActiveFootprints();
+
 /** @public */
 export class Scheduler {
   private readonly pending = new Map<number, PendingTx>();
@@ -183,17 +188,35 @@ export class Scheduler {
 
   /** Removes the tx's queue and returns it in canonical order. */
   drainForTx(tx: number): PendingRewrite[] {
+    return this.drainWithArrival(tx).drained;
+  }
+
+  /**
+   * `drainForTx`, plus the drain positions in the order the candidates were first queued
+   * (`arrival[j]` = position of the j-th distinct candidate queued; Legacy: ascending). Only an
+   * access-order hint for bulk passes over the drained candidates (their ids were allocated in
+   * that order); nothing canonical depends on it.
+   */
+  drainWithArrival(tx: number): { drained: PendingRewrite[]; arrival: Uint32Array } {
     if (this.kind === 'legacy') {
       const m = this.legacyPending.get(tx);
       this.legacyPending.delete(tx);
-      if (!m) return [];
+      if (!m) return { drained: [], arrival: new Uint32Array(0) };
       const keys = Array.from(m.keys()).sort();
-      return keys.map((k) => m.get(k)!);
+      return { drained: keys.map((k) => m.get(k)!), arrival: Uint32Array.from(keys, (_, i) => i) };
     }
     const p = this.pending.get(tx);
     this.pending.delete(tx);
-    if (!p) return [];
-    return drainOrder(p.thin).map((t) => p.fat[t.handle]!);
+    if (!p) return { drained: [], arrival: new Uint32Array(0) };
+    const order = drainOrder(p.thin);
+    const drained = new Array<PendingRewrite>(order.length);
+    const arrival = new Uint32Array(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const h = order[i]!.handle;
+      drained[i] = p.fat[h]!;
+      arrival[h] = i;
+    }
+    return { drained, arrival };
   }
 
   /** Accepts (marks the frontier, phase Reserved) or rejects (phase Aborted) a candidate. */
@@ -212,6 +235,7 @@ export class Scheduler {
       return true;
     }
     let a = this.active.get(tx);
+    if (a === RESERVED_ALL) throw new EngineError('InvalidArgument', `reserve: tx ${tx} was reserved whole by reserveAll`);
     if (!a) this.active.set(tx, (a = new ActiveFootprints()));
     if (a.conflicts(pr.footprint, pr.scope.warp)) {
       pr.phase = 'aborted';
@@ -220,6 +244,23 @@ export class Scheduler {
     a.mark(pr.footprint, pr.scope.warp);
     pr.phase = 'reserved';
     return true;
+  }
+
+  /**
+   * Reserves a whole drained tick, in drain order, as `reserve` called for each candidate in turn
+   * would (phases set the same way); returns 1 per accepted candidate, 0 per rejected one. `visit`
+   * is the order footprints are read in (`drainWithArrival`'s arrival order; any permutation gives
+   * the same answers). Radix reserves on interned slot ids (`reserveDrained`).
+   * @throws EngineError(InvalidArgument) when the tx already reserved candidates one by one: this must be its only reserve
+   */
+  reserveAll(tx: number, drained: readonly PendingRewrite[], visit?: ArrayLike<number>): Uint8Array {
+    if (this.active.has(tx) || this.legacyAccepted.has(tx)) throw new EngineError('InvalidArgument', `reserveAll: tx ${tx} already reserved candidates one by one`);
+    if (this.kind === 'legacy') return Uint8Array.from(drained, (pr) => (this.reserve(tx, pr) ? 1 : 0));
+    const accepted = reserveDrained(drained, visit);
+    for (let i = 0; i < drained.length; i++) drained[i]!.phase = accepted[i] ? 'reserved' : 'aborted';
+    // Later one-by-one reserves in this tx would not see this frontier: mark it taken.
+    this.active.set(tx, RESERVED_ALL);
+    return accepted;
   }
 
   /** Drops every per-tx structure (pending queue and frontier). */

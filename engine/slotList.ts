@@ -4,9 +4,9 @@
  * per slot that every major GC walks. A 100k-candidate tick has 100k–200k slots.
  *
  * Invariants:
- * - A `PackedSlots` is only built by `PackedSlots.pair` from canonical lists (sorted by
- *   `slotSortKey`, no duplicates): it is canonical by construction, and `slotsCanonical`-style
- *   checks may take it as such.
+ * - A `PackedSlots` is only built from canonical lists (sorted by `slotSortKey`, no duplicates):
+ *   by `PackedSlots.pair` from slot objects, or by `TickSlots.packed` through `fromEncoded`. It
+ *   is canonical by construction, and `slotsCanonical`-style checks may take it as such.
  * - `at(i)` returns a slot equal to the i-th one packed, as fresh objects each call.
  * - `writeTo(w)` appends exactly what `writeSlot` would write for each slot, in order.
  * - In- and out-lists of one pair share one byte array: an out-slot that is (the same object as)
@@ -57,6 +57,14 @@ export class PackedSlots implements SlotList {
       pick[i] = j++;
     }
     return [packedIns, new PackedSlots(bytes, ends, pick)];
+  }
+
+  /**
+   * An in-list of canonical slot encodings (slot k ends at `ends[k]`) and the out-list that picks
+   * the in-slots at the ascending indices `pick`. @internal Callers guarantee canonical order.
+   */
+  static fromEncoded(bytes: Uint8Array, ends: Uint32Array, pick: Uint32Array): [PackedSlots, PackedSlots] {
+    return [new PackedSlots(bytes, ends, null), new PackedSlots(bytes, ends, pick)];
   }
 
   /** Bytes held (encodings, offsets and picks; shared bytes count in each list that shares them). */

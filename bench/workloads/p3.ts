@@ -146,7 +146,7 @@ function runVariant(n: number, v: Variant, r: JobResult): void {
         if (ok) slots.add(pr.footprint, pr.scope.warp);
       }
       computeTickDigests(drained, applied);
-      const { ins, outs } = slots.canonical();
+      const [ins, outs] = slots.packed();
       void new WarpTickPatchV1(engine.policyId, rulePackId, 'committed', ins, outs, [], true).digest;
     });
     sched.finalizeTx(t);

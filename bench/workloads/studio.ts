@@ -167,6 +167,33 @@ async function measures(page: Page, name: string): Promise<MeasureOut[]> {
   );
 }
 
+/**
+ * Resolves once the page holds more than `before` measures named `name`. Waits inside the page (a
+ * PerformanceObserver), not by polling: a page.evaluate every few ms would compete for the two
+ * cores with the very work being timed.
+ */
+async function measureCountAbove(page: Page, name: string, before: number, timeout: number, what: string): Promise<void> {
+  const ok = await page.evaluate(
+    ({ n, b, ms }) =>
+      new Promise<boolean>((resolve) => {
+        const count = () => performance.getEntriesByName(n, 'measure').length;
+        if (count() > b) return resolve(true);
+        const obs = new PerformanceObserver(() => {
+          if (count() > b) finish(true);
+        });
+        const timer = setTimeout(() => finish(false), ms);
+        const finish = (v: boolean) => {
+          obs.disconnect();
+          clearTimeout(timer);
+          resolve(v);
+        };
+        obs.observe({ type: 'measure' });
+      }),
+    { n: name, b: before, ms: timeout },
+  );
+  if (!ok) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+}
+
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 // ------------------------------------------------------------------ a. delta apply
@@ -190,7 +217,7 @@ async function measureDelta(r: JobResult, sz: Sizes): Promise<void> {
     for (let i = 0; i < sz.deltaWarmup + sz.deltaSamples; i++) {
       const before = (await measures(page, 'echo:delta-paint')).length;
       await engine.invoke('echo:tick.step', { n: 1 });
-      await until(async () => (await measures(page, 'echo:delta-paint')).length > before, 30_000, 'the delta to be drawn');
+      await measureCountAbove(page, 'echo:delta-paint', before, 30_000, 'the delta to be drawn');
       const a = (await measures(page, 'echo:delta-apply')).at(-1)!;
       const p = (await measures(page, 'echo:delta-paint')).at(-1)!;
       if (i < sz.deltaWarmup) continue;

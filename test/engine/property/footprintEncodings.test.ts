@@ -1,20 +1,22 @@
 /**
  * Footprint encodings the commit relies on, against the live objects:
  * - `PackedFootprints` (the tick history's compact footprints): `at(i)` has the same sets (keys
- *   and values), factor mask and conflict answers, and iteration yields them in order;
+ *   and values), factor mask and conflict answers, and iteration yields them in order, whatever
+ *   order they were stored in;
  * - the slot maps `extendSlotsFromFootprint` builds are keyed by exactly `slotSortKey(slot)`
  *   (the patch sorts those keys directly), and a patch built from the maps equals one built from
  *   the plain slot arrays;
- * - `TickSlots` (what a commit collects) lists the same canonical in/out slots as those maps
- *   through `canonicalSlotPair`, each out-slot being the very in-slot object, and the patch digest
- *   over its lists (out-slot bytes copied from the in-slot bytes) equals the frozen layout written
- *   slot by slot, whether the out-slots are those objects, copies of them, or a mix.
+ * - `TickSlots` (what a commit collects) packs the same canonical in/out slots as those maps
+ *   through `canonicalSlotPair`, with the very bytes `PackedSlots.pair` writes for them, and the
+ *   patch digest over its lists equals the frozen layout written slot by slot; so does the digest
+ *   over the slot objects, whether the out-slots are the in-slot objects, copies of them, or a mix.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ByteWriter, Footprint, ROOT_WARP, TickSlots, WarpTickPatchV1, blake3, canonicalSlotPair, extendSlotsFromFootprint, footprintsConflict, slotSortKey, toHex, type SlotId, makeNodeId, makeWarpId, nodeAlpha, edgeBeta, type NodeId } from '../../../engine/index';
 import { PackedFootprints } from '../../../engine/footprintList';
 import { writeSlot } from '../../../engine/codec/canonical';
+import { PackedSlots, writeSlotList } from '../../../engine/slotList';
 import { prop } from '../../support/prop';
 
 const ids = [0, 1, 2, 3, 4, 5].map((i) => makeNodeId(`p${i}`));
@@ -55,8 +57,13 @@ const sets = (fp: Footprint) =>
 describe('PackedFootprints', () => {
   it('decodes every footprint exactly, in order', () => {
     fc.assert(
-      fc.property(fc.array(fpArb, { maxLength: 12 }), (fps) => {
+      fc.property(fc.array(fpArb, { maxLength: 12 }), fc.array(fc.nat(), { maxLength: 12 }), (fps, keys) => {
+        // Stored in another order (the engine's arrival order): the same entries at the same indices.
+        const visit = fps.map((_, i) => i).sort((a, b) => (keys[a] ?? a) - (keys[b] ?? b) || a - b);
+        const visited = PackedFootprints.pack(fps, visit);
         const packed = PackedFootprints.pack(fps);
+        expect(Array.from(visited, sets)).toEqual(Array.from(packed, sets));
+        expect(visited.byteLength).toBe(packed.byteLength);
         expect(packed.length).toBe(fps.length);
         expect(packed.at(fps.length)).toBeUndefined();
         const back = Array.from(packed);
@@ -72,11 +79,16 @@ describe('PackedFootprints', () => {
     );
   });
 
-  it('keeps a one-slot footprint in its 106 canonical bytes plus a 4-byte offset', () => {
+  it('keeps a one-slot footprint in its 106 canonical bytes plus two 4-byte offsets', () => {
     // 8 u32 counts (32) + one attachment key (66) + u64 factor mask (8) = 106.
     const fp = new Footprint().writeAttachment(nodeAlpha(ROOT_WARP, ids[0]!));
     const packed = PackedFootprints.pack(Array.from({ length: 1000 }, () => fp));
-    expect(packed.byteLength).toBe(1000 * 106 + 1001 * 4);
+    expect(packed.byteLength).toBe(1000 * 106 + 1000 * 8);
+  });
+
+  it('refuses a visit order that is not a permutation', () => {
+    const fp = new Footprint();
+    for (const visit of [[0, 0], [0], [0, 2], [1, -1]]) expect(() => PackedFootprints.pack([fp, fp], visit)).toThrow(/visit order/);
   });
 });
 
@@ -112,6 +124,13 @@ function naivePatchDigest(rp: Uint8Array, ins: readonly SlotId[], outs: readonly
 
 const copySlot = (s: SlotId): SlotId => structuredClone(s);
 
+/** A slot list's encodings, as `writeSlotList` appends them. */
+function listBytes(l: PackedSlots): string {
+  const w = new ByteWriter();
+  writeSlotList(w, l);
+  return toHex(w.finish());
+}
+
 describe('TickSlots', () => {
   it('lists what extendSlotsFromFootprint + canonicalSlotPair list; the digest matches the frozen layout', () => {
     fc.assert(
@@ -123,14 +142,18 @@ describe('TickSlots', () => {
           extendSlotsFromFootprint(fp, w, inS, outS);
           slots.add(fp, w);
         }
-        const [ins0, outs0] = canonicalSlotPair(inS, outS);
-        const { ins, outs } = slots.canonical();
-        expect(ins.map(slotSortKey)).toEqual(ins0.map(slotSortKey));
-        expect(outs.map(slotSortKey)).toEqual(outs0.map(slotSortKey));
-        for (const o of outs) expect(ins.includes(o)).toBe(true);
+        const [ins, outs] = canonicalSlotPair(inS, outS);
+        const [packedIns, packedOuts] = slots.packed();
+        expect(Array.from(packedIns, slotSortKey)).toEqual(ins.map(slotSortKey));
+        expect(Array.from(packedOuts, slotSortKey)).toEqual(outs.map(slotSortKey));
+        // The very bytes PackedSlots.pair writes from the slot objects.
+        const [pairIns, pairOuts] = PackedSlots.pair(ins, outs);
+        expect(listBytes(packedIns)).toEqual(listBytes(pairIns));
+        expect(listBytes(packedOuts)).toEqual(listBytes(pairOuts));
 
         const rp = new Uint8Array(32).fill(7);
         const want = naivePatchDigest(rp, ins, outs);
+        expect(toHex(new WarpTickPatchV1(0, rp, 'committed', packedIns, packedOuts, [], true).digest)).toBe(want);
         expect(toHex(new WarpTickPatchV1(0, rp, 'committed', ins, outs, [], true).digest)).toBe(want);
         expect(toHex(new WarpTickPatchV1(0, rp, 'committed', inS, outS, []).digest)).toBe(want);
         // Out-slots that are not the in-slot objects: copies, and each mix of the two.

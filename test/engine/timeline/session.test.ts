@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { ByteWriter, blake3, computeStateRoot, toHex } from '../../../engine/index';
 import { encodeWarpState } from '../../../engine/codec/stateBinary';
+import { writeFootprint } from '../../../engine/codec/footprintBinary';
 import {
   FRAME_OVERHEAD,
   JournalCursor,
@@ -81,7 +82,12 @@ const projection = (c: SessionCommit) => ({
   snapshot: { ...c.snapshot, root: { warp: toHex(c.snapshot.root.warp), local: toHex(c.snapshot.root.local) } },
   receipt: c.receipt,
   ruleNames: c.ruleNames,
-  footprints: c.footprints,
+  // By content: how a packed list lays its entries out (the engine stores them in arrival order) is not recorded data.
+  footprints: Array.from(c.footprints, (fp) => {
+    const w = new ByteWriter();
+    writeFootprint(w, fp);
+    return toHex(w.finish());
+  }),
   inputs: c.inputs,
   ops: c.appliedOps,
   inSlots: c.inSlots,

@@ -2,15 +2,19 @@
  * sortHexKeys equals `keys.slice().sort()` on every input: hash-like keys behind a long common
  * prefix, keys that tie on the packed digits (so the run fix-up decides), all-equal keys, and the
  * inputs it must hand to the plain sort (mixed lengths, upper case or non-hex in the window).
+ * hexKeyOrder gives the same order as indices, equal keys in input order.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { sortHexKeys } from '../../../engine/hexKeySort';
+import { hexKeyOrder, sortHexKeys } from '../../../engine/hexKeySort';
 import { prop } from '../../support/prop';
 
 const hex = (n: number) => fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: n, maxLength: n });
 
-describe('sortHexKeys', () => {
+/** The naive stable order: indices sorted by key, ties by index. */
+const stableOrder = (keys: readonly string[]) => keys.map((k, i) => [k, i] as const).sort(([a, i], [b, j]) => (a < b ? -1 : a > b ? 1 : i - j)).map(([, i]) => i);
+
+describe('sortHexKeys / hexKeyOrder', () => {
   it('orders like the plain sort: common prefix, random tails, repeated heads', () => {
     fc.assert(
       fc.property(hex(20), fc.array(fc.tuple(fc.nat(7), hex(24)), { minLength: 60, maxLength: 400 }), fc.array(hex(10), { minLength: 1, maxLength: 8 }), (prefix, rows, heads) => {
@@ -18,6 +22,7 @@ describe('sortHexKeys', () => {
         const keys = rows.map(([h, tail]) => prefix + heads[h % heads.length]! + tail);
         const input = keys.slice();
         expect(sortHexKeys(keys)).toEqual(keys.slice().sort());
+        expect(Array.from(hexKeyOrder(keys))).toEqual(stableOrder(keys));
         expect(keys).toEqual(input);
       }),
       prop(200),
@@ -35,6 +40,7 @@ describe('sortHexKeys', () => {
       [], ['b', 'a'],
     ]) {
       expect(sortHexKeys(keys)).toEqual(keys.slice().sort());
+      expect(Array.from(hexKeyOrder(keys))).toEqual(stableOrder(keys));
     }
   });
 });

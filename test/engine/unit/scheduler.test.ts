@@ -50,10 +50,12 @@ describe('scheduler', () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.nat(5), fc.nat(3)), { maxLength: 60 }), (seq) => {
         const s = new Scheduler();
+        const s2 = new Scheduler();
         const twin = new Map<string, { pr: PendingRewrite; nonce: number }>();
         seq.forEach(([scope, compact], nonce) => {
           const x = pr(scope, compact, new Footprint());
           s.enqueue(1, x);
+          s2.enqueue(1, x);
           twin.set(`${scope}:${compact}`, { pr: x, nonce });
         });
         // Same scope bytes: compact id, then the nonce of the last enqueue decide (n ≤ 1024: byte order).
@@ -64,6 +66,11 @@ describe('scheduler', () => {
         const got = s.drainForTx(1);
         expect(got.length).toBe(want.length);
         got.forEach((g, i) => expect(g).toBe(want[i]));
+        // drainWithArrival: the same drain, and the drain position of each key in first-queued order
+        // (a Map keeps its keys in first-insertion order, whatever replaced the value later).
+        const { drained, arrival } = s2.drainWithArrival(1);
+        expect(drained).toEqual(got);
+        expect(Array.from(arrival, (i) => drained[i])).toEqual(Array.from(twin.values(), (e) => e.pr));
       }),
       prop(400),
     );

@@ -2,7 +2,8 @@
  * computeTickDigests (the commit's one-pass plan / rewrites / receipt digests) equals the three
  * separate digest functions — the frozen layouts, written field by field through ByteWriter — for
  * any candidates and dispositions, including none and all rejected. Ids that are not 32 bytes are
- * refused rather than hashed into a different layout.
+ * refused rather than hashed into a different layout. The order candidates are read in (`visit`)
+ * does not change the digests; a visit order that is not a permutation is refused.
  * Its packed entries (what the engine's receipts keep) read back as the entries, as fresh copies;
  * `PackedReceiptEntries.of` packs the same bytes; `dispositionAt` / `appliedCount` agree on packed
  * lists and plain arrays.
@@ -19,9 +20,14 @@ const entry = fc.record({ ruleId: id32, scopeHash: id32, warp: id32, local: id32
 describe('computeTickDigests', () => {
   it('equals computePlanDigest, computeRewritesDigest (applied only) and computeReceiptDigest', () => {
     fc.assert(
-      fc.property(fc.array(entry, { maxLength: 40 }), (xs) => {
+      fc.property(fc.array(entry, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 40 }), (xs, keys) => {
         const entries: TickReceiptEntry[] = xs.map((x) => ({ ruleId: x.ruleId, scopeHash: x.scopeHash, scope: { warp: x.warp as WarpId, local: x.local as NodeId }, disposition: x.applied ? 'applied' : 'rejected' }));
         const d = computeTickDigests(entries, xs.map((x) => x.applied));
+        // Reading the candidates in another order (the engine's arrival order) changes nothing.
+        const visit = xs.map((_, i) => i).sort((a, b) => (keys[a] ?? a) - (keys[b] ?? b) || a - b);
+        const dv = computeTickDigests(entries, xs.map((x) => x.applied), visit);
+        expect([dv.plan, dv.rewrites, dv.receipt].map(toHex)).toEqual([d.plan, d.rewrites, d.receipt].map(toHex));
+        expect(dv.entries).toEqual(d.entries);
         expect(toHex(d.plan)).toBe(toHex(computePlanDigest(entries)));
         expect(toHex(d.rewrites)).toBe(toHex(computeRewritesDigest(entries.filter((e) => e.disposition === 'applied'))));
         expect(toHex(d.receipt)).toBe(toHex(computeReceiptDigest(entries)));
@@ -49,6 +55,8 @@ describe('computeTickDigests', () => {
     const ok = new Uint8Array(32);
     const c = { ruleId: ok, scopeHash: ok, scope: { warp: ok as WarpId, local: new Uint8Array(31) as NodeId } };
     expect(() => computeTickDigests([c], [true])).toThrow(RangeError);
+    const d = { ruleId: ok, scopeHash: ok, scope: { warp: ok as WarpId, local: ok as NodeId } };
+    for (const visit of [[0, 0], [0], [0, 2], [1, -1]]) expect(() => computeTickDigests([d, d], [true, false], visit)).toThrow(/visit order/);
     expect(() => PackedReceiptEntries.of([{ ...c, disposition: 'applied' }])).toThrow(RangeError);
     expect(() => new PackedReceiptEntries(new Uint8Array(10 + 128))).toThrow(RangeError);
     expect(() => new PackedReceiptEntries(new Uint8Array(9))).toThrow(RangeError);
