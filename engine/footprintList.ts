@@ -15,6 +15,7 @@ import { ByteWriter } from './bytes';
 import { ByteReader } from './codec/byteReader';
 import { readFootprint, writeFootprint } from './codec/footprintBinary';
 import type { Footprint } from './footprint';
+import { visitOrder } from './visitOrder';
 
 /** Read access to a tick's footprints (an array, or `PackedFootprints`). @public */
 export interface FootprintList extends Iterable<Footprint> {
@@ -40,17 +41,12 @@ export class PackedFootprints implements FootprintList {
    */
   static pack(fps: readonly Footprint[], visit?: ArrayLike<number>): PackedFootprints {
     const n = fps.length;
-    if (visit && visit.length !== n) throw new RangeError(`visit order lists ${visit.length} footprints, expected ${n}`);
+    const at = visitOrder(visit, n, 'footprints');
     const w = new ByteWriter(64 + n * 104);
     const starts = new Uint32Array(n);
     const ends = new Uint32Array(n);
-    const seen = visit ? new Uint8Array(n) : null;
     for (let j = 0; j < n; j++) {
-      const i = visit ? visit[j]! : j;
-      if (seen) {
-        if (!(i >= 0 && i < n) || seen[i]) throw new RangeError(`visit order is not a permutation of 0..${n - 1} (at ${j}: ${i})`);
-        seen[i] = 1;
-      }
+      const i = at(j);
       starts[i] = w.length;
       writeFootprint(w, fps[i]!);
       ends[i] = w.length;

@@ -20,6 +20,7 @@
 import { toHex } from './bytes';
 import type { Footprint } from './footprint';
 import type { WarpId } from './ident';
+import { visitOrder } from './visitOrder';
 
 /** What the reserve needs of a candidate. @internal */
 export interface ReserveCandidate {
@@ -68,19 +69,14 @@ class Codes {
  */
 export function reserveDrained(drained: readonly ReserveCandidate[], visit?: ArrayLike<number>): Uint8Array {
   const n = drained.length;
-  if (visit && visit.length !== n) throw new RangeError(`visit order lists ${visit.length} candidates, expected ${n}`);
+  const at = visitOrder(visit, n, 'candidates');
   const kinds = [new Interner(), new Interner(), new Interner(), new Interner()];
   const codes = new Codes();
   const starts = new Uint32Array(n);
   const ends = new Uint32Array(n);
-  const seen = visit ? new Uint8Array(n) : null;
   const add = (kind: number, key: string, write: boolean) => codes.push((kinds[kind]!.id(key) << 3) | (kind << 1) | (write ? 1 : 0));
   for (let j = 0; j < n; j++) {
-    const i = visit ? visit[j]! : j;
-    if (seen) {
-      if (!(i >= 0 && i < n) || seen[i]) throw new RangeError(`visit order is not a permutation of 0..${n - 1} (at ${j}: ${i})`);
-      seen[i] = 1;
-    }
+    const i = at(j);
     const { footprint: fp, scope } = drained[i]!;
     starts[i] = codes.length;
     if (fp.hasNodeOrEdgeSets()) {

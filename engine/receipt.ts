@@ -14,6 +14,7 @@ import { ByteWriter } from './bytes';
 import { blake3 } from './hash';
 import type { Hash, NodeId, WarpId } from './ident';
 import type { NodeKey } from './record';
+import { visitOrder } from './visitOrder';
 
 /** @public */
 export type TickDisposition = 'applied' | 'rejected';
@@ -110,7 +111,7 @@ export interface TickDigests {
  */
 export function computeTickDigests(cands: readonly DigestCandidate[], applied: ArrayLike<boolean>, visit?: ArrayLike<number>): TickDigests {
   const n = cands.length;
-  if (visit && visit.length !== n) throw new RangeError(`visit order lists ${visit.length} candidates, expected ${n}`);
+  const at = visitOrder(visit, n, 'candidates');
   // Where candidate i's entry starts in the rewrites stream (applied ones only, in drain order).
   const rewriteAt = new Uint32Array(n);
   let k = 0;
@@ -131,13 +132,8 @@ export function computeTickDigests(cands: readonly DigestCandidate[], applied: A
   rv.setUint16(0, 2, true);
   rv.setUint32(2, n, true);
   rv.setUint32(6, Math.floor(n / 0x100000000), true);
-  const seen = visit ? new Uint8Array(n) : null;
   for (let j = 0; j < n; j++) {
-    const i = visit ? visit[j]! : j;
-    if (seen) {
-      if (!(i >= 0 && i < n) || seen[i]) throw new RangeError(`visit order is not a permutation of 0..${n - 1} (at ${j}: ${i})`);
-      seen[i] = 1;
-    }
+    const i = at(j);
     const c = cands[i]!;
     const { ruleId, scopeHash } = c;
     const { warp, local } = c.scope;

@@ -13,41 +13,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter, Footprint, ROOT_WARP, TickSlots, WarpTickPatchV1, blake3, canonicalSlotPair, extendSlotsFromFootprint, footprintsConflict, slotSortKey, toHex, type SlotId, makeNodeId, makeWarpId, nodeAlpha, edgeBeta, type NodeId } from '../../../engine/index';
+import { ByteWriter, Footprint, ROOT_WARP, TickSlots, WarpTickPatchV1, blake3, canonicalSlotPair, extendSlotsFromFootprint, footprintsConflict, slotSortKey, toHex, type SlotId, nodeAlpha } from '../../../engine/index';
 import { PackedFootprints } from '../../../engine/footprintList';
 import { writeSlot } from '../../../engine/codec/canonical';
 import { PackedSlots, writeSlotList } from '../../../engine/slotList';
+import { footprintArb, fpIds, warpArb } from '../../support/footprintArb';
 import { prop } from '../../support/prop';
 
-const ids = [0, 1, 2, 3, 4, 5].map((i) => makeNodeId(`p${i}`));
-const warps = [ROOT_WARP, makeWarpId('w1')];
-const idArb = fc.integer({ min: 0, max: ids.length - 1 }).map((i) => ids[i]! as NodeId);
-const warpArb = fc.integer({ min: 0, max: 1 }).map((i) => warps[i]!);
-
-const fpArb = fc
-  .record({
-    nr: fc.array(idArb, { maxLength: 3 }),
-    nw: fc.array(idArb, { maxLength: 3 }),
-    er: fc.array(idArb, { maxLength: 2 }),
-    ew: fc.array(idArb, { maxLength: 2 }),
-    ar: fc.array(fc.tuple(warpArb, idArb, fc.boolean()), { maxLength: 3 }),
-    aw: fc.array(fc.tuple(warpArb, idArb, fc.boolean()), { maxLength: 3 }),
-    pi: fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { maxLength: 2 }),
-    po: fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { maxLength: 2 }),
-    mask: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
-  })
-  .map((r) => {
-    const fp = new Footprint();
-    r.nr.forEach((x) => fp.readNode(x));
-    r.nw.forEach((x) => fp.writeNode(x));
-    r.er.forEach((x) => fp.readEdge(x as never));
-    r.ew.forEach((x) => fp.writeEdge(x as never));
-    r.ar.forEach(([w, x, node]) => fp.readAttachment(node ? nodeAlpha(w, x) : edgeBeta(w, x as never)));
-    r.aw.forEach(([w, x, node]) => fp.writeAttachment(node ? nodeAlpha(w, x) : edgeBeta(w, x as never)));
-    r.pi.forEach((p) => fp.portIn(p));
-    r.po.forEach((p) => fp.portOut(p));
-    return fp.withFactorMask(r.mask);
-  });
+const ids = fpIds(6);
+const fpArb = footprintArb({ ids: 6, sets: { nodes: 3, edges: 2, ports: 2 }, ports: fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), mask: true });
 
 const sets = (fp: Footprint) =>
   ([fp.nRead, fp.nWrite, fp.eRead, fp.eWrite, fp.aRead, fp.aWrite, fp.bIn, fp.bOut] as ReadonlyMap<string, unknown>[]).map((m) =>

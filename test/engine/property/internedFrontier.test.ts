@@ -8,40 +8,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EngineError, Footprint, ROOT_WARP, Scheduler, edgeBeta, makeNodeId, makeWarpId, nodeAlpha, type NodeId, type PendingRewrite } from '../../../engine/index';
+import { EngineError, Footprint, ROOT_WARP, Scheduler, nodeAlpha, type PendingRewrite } from '../../../engine/index';
 import { ActiveFootprints } from '../../../engine/footprint';
 import { reserveDrained } from '../../../engine/internedFrontier';
+import { FP_WARPS, footprintArb, fpIds, warpArb } from '../../support/footprintArb';
 import { prop } from '../../support/prop';
 
-const ids = [0, 1, 2, 3].map((i) => makeNodeId(`f${i}`));
-const warps = [ROOT_WARP, makeWarpId('w1')];
-const idArb = fc.integer({ min: 0, max: ids.length - 1 }).map((i) => ids[i]! as NodeId);
-const warpArb = fc.integer({ min: 0, max: 1 }).map((i) => warps[i]!);
-const portArb = fc.constantFrom(0n, 1n, 2n ** 63n);
-
-const fpArb = fc
-  .record({
-    nr: fc.array(idArb, { maxLength: 2 }),
-    nw: fc.array(idArb, { maxLength: 2 }),
-    er: fc.array(idArb, { maxLength: 2 }),
-    ew: fc.array(idArb, { maxLength: 2 }),
-    ar: fc.array(fc.tuple(warpArb, idArb, fc.boolean()), { maxLength: 2 }),
-    aw: fc.array(fc.tuple(warpArb, idArb, fc.boolean()), { maxLength: 2 }),
-    pi: fc.array(portArb, { maxLength: 1 }),
-    po: fc.array(portArb, { maxLength: 1 }),
-  })
-  .map((r) => {
-    const fp = new Footprint();
-    r.nr.forEach((x) => fp.readNode(x));
-    r.nw.forEach((x) => fp.writeNode(x));
-    r.er.forEach((x) => fp.readEdge(x as never));
-    r.ew.forEach((x) => fp.writeEdge(x as never));
-    r.ar.forEach(([w, x, node]) => fp.readAttachment(node ? nodeAlpha(w, x) : edgeBeta(w, x as never)));
-    r.aw.forEach(([w, x, node]) => fp.writeAttachment(node ? nodeAlpha(w, x) : edgeBeta(w, x as never)));
-    r.pi.forEach((p) => fp.portIn(p));
-    r.po.forEach((p) => fp.portOut(p));
-    return fp;
-  });
+const ids = fpIds(4);
+const warps = FP_WARPS;
+const fpArb = footprintArb({ ids: 4, sets: { nodes: 2, edges: 2, ports: 1 }, ports: fc.constantFrom(0n, 1n, 2n ** 63n), mask: false });
 
 const candidateArb = fc.tuple(fpArb, warpArb).map(([footprint, warp]) => ({ footprint, scope: { warp } }));
 
