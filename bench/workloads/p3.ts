@@ -8,7 +8,8 @@
  * - estimate (like Rust): median(commit with N pending) − median(empty commit); range = min/max of
  *   the per-sample differences.
  * - direct: `Scheduler` driven without the engine — the same N PendingRewrites enqueued, then
- *   (a) drainForTx + the reserve loop, and (b) the same plus what the Rust estimate also covers:
+ *   (a) drain + reserve as the engine does them (`drainWithArrival`, `reserveAll`), and (b) the
+ *   same plus what the Rust estimate also covers:
  *   plan / rewrites / receipt digests, in/out slots and the (empty-ops) patch digest.
  * Check: every candidate is accepted (N applied receipt entries), and for noop_fp N in/out slots.
  */
@@ -130,22 +131,23 @@ function runVariant(n: number, v: Variant, r: JobResult): void {
     let t = fill();
     let accepted = 0;
     const a = time(() => {
-      const drained = sched.drainForTx(t);
-      for (const pr of drained) if (sched.reserve(t, pr)) accepted++;
+      const { drained, arrival } = sched.drainWithArrival(t);
+      const ok = sched.reserveAll(t, drained, arrival);
+      for (let i = 0; i < drained.length; i++) accepted += ok[i]!;
     });
     sched.finalizeTx(t);
     if (accepted !== n) throw new Error(`P3 direct ${v}: ${accepted} accepted, expected ${n}`);
     t = fill();
     const b = time(() => {
-      const drained = sched.drainForTx(t);
-      const applied: boolean[] = [];
+      const { drained, arrival } = sched.drainWithArrival(t);
+      const ok = sched.reserveAll(t, drained, arrival);
+      const applied = Array.from(ok, (x) => x === 1);
       const slots = new TickSlots();
-      for (const pr of drained) {
-        const ok = sched.reserve(t, pr);
-        applied.push(ok);
-        if (ok) slots.add(pr.footprint, pr.scope.warp);
+      for (let j = 0; j < arrival.length; j++) {
+        const i = arrival[j]!;
+        if (applied[i]) slots.add(drained[i]!.footprint, drained[i]!.scope.warp);
       }
-      computeTickDigests(drained, applied);
+      computeTickDigests(drained, applied, arrival);
       const [ins, outs] = slots.packed();
       void new WarpTickPatchV1(engine.policyId, rulePackId, 'committed', ins, outs, [], true).digest;
     });
