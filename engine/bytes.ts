@@ -277,4 +277,17 @@ export class ByteWriter {
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);
   }
+
+  /**
+   * The bytes written so far, for a caller that is done writing: a view of the buffer itself when
+   * they fill at least 7/8 of it (no copy; the view keeps at most 1/8 unused), else a copy. The
+   * writer then starts over, empty, on a buffer of its own. Only meaningful without a sink.
+   */
+  take(): Uint8Array {
+    const out = this.len * 8 >= this.buf.length * 7 ? this.buf.subarray(0, this.len) : this.buf.slice(0, this.len);
+    this.buf = new Uint8Array(16);
+    this.view = new DataView(this.buf.buffer);
+    this.len = 0;
+    return out;
+  }
 }

@@ -34,7 +34,7 @@ import { CopyBeforeWrite } from './copyBeforeWrite';
 import { footprintsConflict } from './footprint';
 import { PackedFootprints, type FootprintList } from './footprintList';
 import { GraphStore } from './graph';
-import { viewOf } from './graphView';
+import { viewOf, type GraphView } from './graphView';
 import { ROOT_WARP, POLICY_ID_NO_POLICY_V0, scopeHash, type Hash, type NodeId, type WarpId } from './ident';
 import { ACK_PENDING_RULE_NAME, INBOX_NODE, PENDING_EDGE_TYPE, type DispatchDisposition, type IngestDisposition } from './inbox';
 import { MaterializationBus, type FinalizeReport } from './materialization';
@@ -516,6 +516,10 @@ export class Engine {
   /** The serial reference path: one shared delta, drain order. */
   private executeInline(tx: number, reserved: readonly PendingRewrite[]): readonly WarpOp[] {
     const delta = new TickDelta();
+    // One view per instance for the whole tick (views are read-only windows; the executors all
+    // read the same pre-tick state), looked up once per run of rewrites in the same warp.
+    let lastWarp: WarpId | null = null;
+    let view: GraphView | null = null;
     for (let i = 0; i < reserved.length; i++) {
       const pr = reserved[i]!;
       const reg = this.rulesByCompact[pr.compactRule];
@@ -523,14 +527,18 @@ export class Engine {
         this.closeTx(tx);
         throw new EngineError('InternalCorruption', `no rule with compact id ${pr.compactRule}`);
       }
-      const store = this.state.store(pr.scope.warp);
-      if (!store) {
-        this.closeTx(tx);
-        throw new EngineError('UnknownWarp', `unknown warp ${toHex(pr.scope.warp)}`);
+      if (view === null || pr.scope.warp !== lastWarp) {
+        const store = this.state.store(pr.scope.warp);
+        if (!store) {
+          this.closeTx(tx);
+          throw new EngineError('UnknownWarp', `unknown warp ${toHex(pr.scope.warp)}`);
+        }
+        lastWarp = pr.scope.warp;
+        view = viewOf(store);
       }
       const before = delta.len();
       try {
-        reg.rule.executor(viewOf(store), pr.scope.local, new ScopedDelta(delta, { intentId: tx, ruleId: pr.compactRule, matchIx: i, opIx: 0 }));
+        reg.rule.executor(view, pr.scope.local, new ScopedDelta(delta, { intentId: tx, ruleId: pr.compactRule, matchIx: i, opIx: 0 }));
       } catch (cause) {
         this.closeTx(tx);
         const scopeHex = toHex(pr.scope.local);

@@ -42,7 +42,8 @@ export class PackedFootprints implements FootprintList {
   static pack(fps: readonly Footprint[], visit?: ArrayLike<number>): PackedFootprints {
     const n = fps.length;
     const at = visitOrder(visit, n, 'footprints');
-    const w = new ByteWriter(64 + n * 104);
+    // Presized for one-slot footprints (106 bytes each, the common case: no growth copy).
+    const w = new ByteWriter(64 + n * 106);
     const starts = new Uint32Array(n);
     const ends = new Uint32Array(n);
     for (let j = 0; j < n; j++) {
@@ -51,7 +52,7 @@ export class PackedFootprints implements FootprintList {
       writeFootprint(w, fps[i]!);
       ends[i] = w.length;
     }
-    return new PackedFootprints(w.finish(), starts, ends);
+    return new PackedFootprints(w.take(), starts, ends);
   }
 
   get length(): number {

@@ -22,7 +22,7 @@ export interface GraphView {
 
 /**
  * A view over a live store. A class (methods on the prototype), not an object of closures: the
- * engine makes one per matched candidate and per executed rewrite.
+ * engine makes one per matched candidate, and one per instance for a tick's executors.
  */
 class StoreView implements GraphView {
   constructor(private readonly store: GraphStore) {}

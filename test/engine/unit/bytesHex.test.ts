@@ -3,7 +3,7 @@
  * id-sized, across the internal block boundary), and hex order equals byte order.
  */
 import { describe, expect, it } from 'vitest';
-import { compareBytes, fromHex, toHex } from '../../../engine/bytes';
+import { ByteWriter, compareBytes, fromHex, toHex } from '../../../engine/bytes';
 
 function naiveHex(b: Uint8Array): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
@@ -68,5 +68,24 @@ describe('ByteWriter.hexBytes', () => {
     expect(() => w.hexBytes('0\u0130')).toThrow(RangeError); // a code unit whose low byte is '0'
     expect(w.finish()).toEqual(Uint8Array.of(1));
     expect(new ByteWriter(4).hexBytes('ABcd09').finish()).toEqual(Uint8Array.of(0xab, 0xcd, 0x09));
+  });
+});
+
+describe('ByteWriter.take', () => {
+  it('hands over the bytes written (a view when they nearly fill the buffer, else a copy) and starts over empty', () => {
+    for (const [capacity, written] of [[16, 16], [64, 60], [64, 10], [16, 100], [16, 0]] as const) {
+      const w = new ByteWriter(capacity);
+      const want = pseudoBytes(written, capacity + written);
+      w.bytes(want);
+      const got = w.take();
+      expect(Array.from(got)).toEqual(Array.from(want));
+      // A view keeps at most 1/8 of its buffer unused; anything emptier was copied to size.
+      if (got.buffer.byteLength !== got.length) expect(got.length * 8).toBeGreaterThanOrEqual(got.buffer.byteLength * 7);
+      expect(w.length).toBe(0);
+      // The writer starts over on its own buffer: the bytes handed over do not change.
+      w.bytes(new Uint8Array(40).fill(9));
+      expect(Array.from(got)).toEqual(Array.from(want));
+      expect(Array.from(w.finish())).toEqual(new Array(40).fill(9));
+    }
   });
 });
