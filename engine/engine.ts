@@ -10,6 +10,10 @@
  * slots → rewrites digest → execute every accepted rewrite against the PRE-tick state into ONE
  * shared delta → last-wins canonical ops → apply + portal validation → materialization finalize →
  * patch = diff(before, after) → state root → commit id v2.
+ * The reserve is decided in drain order; passes whose output does not depend on visiting order
+ * (interning the reserve's slots, collecting the patch slots, copying ids into the digest streams,
+ * packing the history's footprints) read the candidates in arrival order instead, the order their
+ * records were allocated in (docs/ARCHITECTURE.md, "A commit reads its candidates…").
  *
  * Deviations from warp-core (none reaches a hash of a successful commit):
  * - No deep clone per tick: the state journal records first-touch prior values, the diff reads
