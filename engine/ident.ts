@@ -68,13 +68,21 @@ export function computeIntentId(bytes: Uint8Array): Hash {
   return blake3(concatBytes(utf8('intent:'), bytes));
 }
 
-/** Scope hash: BLAKE3(rule_id ‖ warp_id ‖ node_id). @public */
+/**
+ * Staging for `scopeHash`'s 96-byte preimage, reused: a fresh 96-byte array is allocated outside
+ * the JS heap (over 64 bytes), which cost more than the hash itself at 100k candidates. Every
+ * byte is overwritten before each use and the array never escapes (the hash copies its input),
+ * so no call can observe another (as fixedQ32's F32_SCRATCH).
+ */
+const SCOPE_PREIMAGE = new Uint8Array(96);
+
+/** Scope hash: BLAKE3(rule_id ‖ warp_id ‖ node_id). @throws RangeError unless all three are 32 bytes. @public */
 export function scopeHash(ruleId: Hash, warp: WarpId, node: NodeId): Hash {
-  const buf = new Uint8Array(96);
-  buf.set(ruleId, 0);
-  buf.set(warp, 32);
-  buf.set(node, 64);
-  return blake3(buf);
+  if (ruleId.length !== 32 || warp.length !== 32 || node.length !== 32) throw new RangeError('scopeHash: rule id, warp and node must be 32 bytes');
+  SCOPE_PREIMAGE.set(ruleId, 0);
+  SCOPE_PREIMAGE.set(warp, 32);
+  SCOPE_PREIMAGE.set(node, 64);
+  return blake3(SCOPE_PREIMAGE);
 }
 
 /** Brands raw bytes as an id after checking the length. @throws RangeError. @public */

@@ -46,7 +46,8 @@ interface ThinEntry {
 
 class PendingTx {
   nextNonce = 0;
-  readonly index = new Map<string, number>();
+  /** compact rule id → scope hash hex → index in `thin` (no joined key string per candidate). */
+  readonly index = new Map<number, Map<string, number>>();
   readonly thin: ThinEntry[] = [];
   readonly fat: PendingRewrite[] = [];
 }
@@ -166,8 +167,9 @@ export class Scheduler {
     }
     let p = this.pending.get(tx);
     if (!p) this.pending.set(tx, (p = new PendingTx()));
-    const key = `${scopeHex}:${pr.compactRule}`;
-    const at = p.index.get(key);
+    let byScope = p.index.get(pr.compactRule);
+    if (!byScope) p.index.set(pr.compactRule, (byScope = new Map()));
+    const at = byScope.get(scopeHex);
     if (at !== undefined) {
       const t = p.thin[at]!;
       p.fat[t.handle] = pr;
@@ -175,7 +177,7 @@ export class Scheduler {
     } else {
       p.fat.push(pr);
       p.thin.push({ scopeHex, compact: pr.compactRule, nonce: p.nextNonce, handle: p.fat.length - 1 });
-      p.index.set(key, p.thin.length - 1);
+      byScope.set(scopeHex, p.thin.length - 1);
     }
     p.nextNonce = (p.nextNonce + 1) >>> 0;
   }
