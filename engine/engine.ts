@@ -37,6 +37,7 @@ import { EngineError, TickFailedError, TickPatchError } from './errors';
 import { CopyBeforeWrite } from './copyBeforeWrite';
 import { footprintsConflict } from './footprint';
 import { PackedFootprints, type FootprintList } from './footprintList';
+import { PackedRuleNames, type RuleNameList } from './ruleNameList';
 import { GraphStore } from './graph';
 import { viewOf, type GraphView } from './graphView';
 import { ROOT_WARP, POLICY_ID_NO_POLICY_V0, scopeHash, type Hash, type NodeId, type WarpId } from './ident';
@@ -107,8 +108,11 @@ export interface TickRecord {
    * them packed (`PackedFootprints`, decoded per access); records from elsewhere may hold arrays.
    */
   readonly footprints: FootprintList;
-  /** Rule names of the receipt entries (same order). */
-  readonly ruleNames: readonly string[];
+  /**
+   * Rule names of the receipt entries (same order). The engine keeps them packed
+   * (`PackedRuleNames`); records from elsewhere may hold arrays.
+   */
+  readonly ruleNames: RuleNameList;
   /** Direct edits applied since the previous commit, in call order. */
   readonly inputs: readonly DirectEdit[];
   /**
@@ -446,7 +450,10 @@ export class Engine {
       receipt,
       patch,
       footprints: PackedFootprints.pack(drained.map((d) => d.footprint), arrival),
-      ruleNames: drained.map((d) => this.rulesByCompact[d.compactRule]!.rule.name),
+      ruleNames: PackedRuleNames.of(
+        Uint32Array.from(drained, (d) => d.compactRule),
+        this.rulesByCompact.map((r) => r.rule.name),
+      ),
       inputs: this.pendingInputs,
       appliedOps: packAppliedOps(ops, patch.ops),
     };

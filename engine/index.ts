@@ -17,6 +17,7 @@ export * from './tickDelta';
 export * from './tickPatch';
 export * from './tickSlots';
 export * from './slotList';
+export * from './ruleNameList';
 export * from './opList';
 export * from './diff';
 export * from './snapshot';

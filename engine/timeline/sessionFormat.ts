@@ -28,6 +28,7 @@ import type { DirectEdit } from '../directEdit';
 import { readAscending, readFootprint, writeFootprint } from '../codec/footprintBinary';
 import { Footprint, footprintsConflict } from '../footprint';
 import { PackedFootprints, type FootprintList } from '../footprintList';
+import type { RuleNameList } from '../ruleNameList';
 import { blake3, defaultBlake3 } from '../hash';
 import type { EdgeId, Hash, NodeId, TypeId, WarpId } from '../ident';
 import { PackedReceiptEntries, type TickReceipt, type TickReceiptEntry } from '../receipt';
@@ -104,7 +105,7 @@ export interface SessionCommit extends ReplayableCommit {
   readonly snapshot: Snapshot;
   readonly receipt: TickReceipt;
   readonly footprints: FootprintList;
-  readonly ruleNames: readonly string[];
+  readonly ruleNames: RuleNameList;
 }
 
 /** @public */

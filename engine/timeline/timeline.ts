@@ -24,6 +24,7 @@
  */
 import type { Footprint } from '../footprint';
 import { PackedFootprints } from '../footprintList';
+import type { RuleNameList } from '../ruleNameList';
 import { toHex } from '../bytes';
 import type { Engine, TickRecord } from '../engine';
 import type { Hash } from '../ident';
@@ -467,7 +468,7 @@ export class Timeline {
       for (let i = 0; i < r.receipt.entries.length; i++) {
         const e = r.receipt.entries.at(i)!;
         if (e.disposition === 'applied' && footprintWrites(r.footprints.at(i)!, key, toHex(e.scope.warp))) {
-          return { kind: 'rule', rule: r.ruleNames[i]!, scope: toHex(e.scope.local) };
+          return { kind: 'rule', rule: r.ruleNames.at(i)!, scope: toHex(e.scope.local) };
         }
       }
     }
@@ -739,8 +740,8 @@ function writtenSlotKeys(ops: OpList): Set<string> {
 }
 
 /** Receipt entries as comparable strings. @internal */
-export function receiptKeys(r: TickReceipt, ruleNames: readonly string[]): string[] {
-  return Array.from(r.entries, (e, i) => `${ruleNames[i] ?? toHex(e.ruleId)}@${toHex(e.scope.local)}:${e.disposition}`);
+export function receiptKeys(r: TickReceipt, ruleNames: RuleNameList): string[] {
+  return Array.from(r.entries, (e, i) => `${ruleNames.at(i) ?? toHex(e.ruleId)}@${toHex(e.scope.local)}:${e.disposition}`);
 }
 
 /** In/out slots as comparable strings. @internal */

@@ -813,7 +813,7 @@ export class EngineHost {
     const entries = r.receipt.entries;
     let applied = 0;
     for (let i = 0; i < entries.length; i++) {
-      const name = r.ruleNames[i] ?? toHex(entries.at(i)!.ruleId);
+      const name = r.ruleNames.at(i) ?? toHex(entries.at(i)!.ruleId);
       const x = per.get(name) ?? { applied: 0, rejected: 0 };
       if (dispositionAt(entries, i) === 'applied') {
         x.applied++;
@@ -860,7 +860,7 @@ export class EngineHost {
       const label = this.label(scope);
       return {
         index: i,
-        rule: r.ruleNames[i] ?? toHex(e.ruleId),
+        rule: r.ruleNames.at(i) ?? toHex(e.ruleId),
         ruleId: toHex(e.ruleId),
         scope,
         scopeWarp: toHex(e.scope.warp),

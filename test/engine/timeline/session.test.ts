@@ -81,7 +81,7 @@ const projection = (c: SessionCommit) => ({
   createdOn: c.createdOn,
   snapshot: { ...c.snapshot, root: { warp: toHex(c.snapshot.root.warp), local: toHex(c.snapshot.root.local) } },
   receipt: c.receipt,
-  ruleNames: c.ruleNames,
+  ruleNames: Array.from(c.ruleNames),
   // By content: how a packed list lays its entries out (the engine stores them in arrival order) is not recorded data.
   footprints: Array.from(c.footprints, (fp) => {
     const w = new ByteWriter();
