@@ -70,7 +70,7 @@ function diffStoreKeys(
 ): void {
   const wHex = toHex(warp);
   for (const k of nodeKeys) {
-    if (skips.nodes.has(wHex + k)) continue;
+    if (skips.nodes.size > 0 && skips.nodes.has(wHex + k)) continue;
     const b = beforeNode(k);
     const a = after.nodeByHex(k);
     const local = fromHex(k) as NodeId;
@@ -83,7 +83,8 @@ function diffStoreKeys(
     const a = after.nodeAttachmentByHex(k);
     if (attachmentValuesEqual(a, b)) continue;
     const key: AttachmentKey = { owner: 'node', warp, local: fromHex(k), plane: 'alpha' };
-    if (skips.attachments.has(attachmentSortKey(key))) continue;
+    // The skip set is almost always empty: no sort key is built for it then.
+    if (skips.attachments.size > 0 && skips.attachments.has(attachmentSortKey(key))) continue;
     ops.push({ op: 'SetAttachment', key, value: a ?? null });
   }
   for (const k of edgeKeys) {
@@ -102,7 +103,7 @@ function diffStoreKeys(
     const a = after.edgeAttachmentByHex(k);
     if (attachmentValuesEqual(a, b)) continue;
     const key: AttachmentKey = { owner: 'edge', warp, local: fromHex(k) as EdgeId, plane: 'beta' };
-    if (skips.attachments.has(attachmentSortKey(key))) continue;
+    if (skips.attachments.size > 0 && skips.attachments.has(attachmentSortKey(key))) continue;
     ops.push({ op: 'SetAttachment', key, value: a ?? null });
   }
 }
