@@ -273,6 +273,14 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * A view of the bytes written so far, valid until the next write: for hashing them without a
+   * copy. Never keep it (use `finish` or `take`). Only meaningful without a sink.
+   */
+  written(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+
   /** A copy of the bytes written so far (only meaningful without a sink). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);

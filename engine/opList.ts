@@ -36,13 +36,14 @@ export class PackedOps implements OpList {
 
   /** Packs `ops` in the given order. */
   static of(ops: readonly WarpOp[]): PackedOps {
-    const w = new ByteWriter(64 + 128 * ops.length);
+    // Presized for an attachment write with a 48-byte atom (~157 bytes), the common op.
+    const w = new ByteWriter(64 + 160 * ops.length);
     const ends = new Uint32Array(ops.length);
     for (let i = 0; i < ops.length; i++) {
       writeOp(w, ops[i]!);
       ends[i] = w.length;
     }
-    return new PackedOps(w.finish(), ends);
+    return new PackedOps(w.take(), ends);
   }
 
   /** Bytes held (encodings and offsets). */

@@ -57,7 +57,7 @@ export function computePlanDigest(cands: readonly DigestCandidate[]): Hash {
   const w = new ByteWriter(8 + 64 * cands.length);
   w.u64(cands.length);
   for (const c of cands) w.bytes(c.scopeHash).bytes(c.ruleId);
-  return blake3(w.finish());
+  return blake3(w.written());
 }
 
 /** @public */
@@ -65,7 +65,7 @@ export function computeRewritesDigest(cands: readonly DigestCandidate[]): Hash {
   const w = new ByteWriter(8 + 128 * cands.length);
   w.u64(cands.length);
   for (const c of cands) w.bytes(c.ruleId).bytes(c.scopeHash).bytes(c.scope.warp).bytes(c.scope.local);
-  return blake3(w.finish());
+  return blake3(w.written());
 }
 
 /** @public */
@@ -264,5 +264,5 @@ export function computeRulePackId(ruleIds: readonly Hash[]): Hash {
   const w = new ByteWriter(10 + 32 * keys.length);
   w.u16(1).u64(keys.length);
   for (const k of keys) w.bytes(uniq.get(k)!);
-  return blake3(w.finish());
+  return blake3(w.written());
 }

@@ -149,7 +149,7 @@ export function computeCommitHashV2(stateRoot: Hash, parents: readonly Hash[], p
   w.u16(2).u64(parents.length);
   for (const p of parents) w.bytes(p);
   w.bytes(stateRoot).bytes(patchDigest).u32(policyId);
-  return defaultBlake3.hash(w.finish());
+  return defaultBlake3.hash(w.written());
 }
 
 /** Node key of a root, for convenience. @public */

@@ -136,7 +136,7 @@ export function computePatchDigestV2(
   writeSlotList(w, outSlots);
   w.u64(ops.length);
   writeOpList(w, ops);
-  return blake3(w.finish());
+  return blake3(w.written());
 }
 
 function arrayOrMap(x: SlotList | ReadonlyMap<string, SlotId>): readonly SlotId[] | ReadonlyMap<string, SlotId> {

@@ -89,3 +89,14 @@ describe('ByteWriter.take', () => {
     }
   });
 });
+
+describe('ByteWriter.written', () => {
+  it('is a view of exactly the bytes written so far, equal to finish()', () => {
+    const w = new ByteWriter(16);
+    for (const n of [0, 5, 40]) {
+      w.bytes(pseudoBytes(n, n + 1));
+      expect(Array.from(w.written())).toEqual(Array.from(w.finish()));
+      expect(w.written().length).toBe(w.length);
+    }
+  });
+});
