@@ -111,3 +111,15 @@ export function decodeMotionAtomPayload(v: AttachmentValue | undefined | null): 
   if (bytesEqual(v.typeId, MOTION_V0_TYPE_ID)) return decodeV0(v.bytes);
   return null;
 }
+
+/**
+ * `decodeMotionAtomPayload(v) !== null`, without decoding: an atom of the v2 type id with 48
+ * bytes, or of the v0 type id with 24 (every such byte string decodes). What a matcher asks.
+ * @public
+ */
+export function isMotionAtomPayload(v: AttachmentValue | undefined | null): boolean {
+  if (!v || v.kind !== 'atom') return false;
+  if (bytesEqual(v.typeId, MOTION_V2_TYPE_ID)) return v.bytes.length === MOTION_V2_LEN;
+  if (bytesEqual(v.typeId, MOTION_V0_TYPE_ID)) return v.bytes.length === MOTION_V0_LEN;
+  return false;
+}

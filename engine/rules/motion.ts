@@ -24,7 +24,7 @@ import { fromF32, toF32 } from '../fixedQ32';
 import { Footprint } from '../footprint';
 import type { GraphView } from '../graphView';
 import { makeRuleId, type NodeId } from '../ident';
-import { decodeMotionAtomPayload, encodeMotionRaw, MOTION_V2_TYPE_ID } from '../payload';
+import { decodeMotionAtomPayload, encodeMotionRaw, isMotionAtomPayload, MOTION_V2_TYPE_ID } from '../payload';
 import { atom, nodeAlpha } from '../record';
 import type { RewriteRule } from '../rule';
 import type { TickDelta } from '../tickDelta';
@@ -37,7 +37,7 @@ export const MOTION_RULE_ID = makeRuleId(MOTION_RULE_NAME);
 
 /** Matcher: the scope's α attachment is a decodable motion atom. @public */
 export function motionMatcher(view: GraphView, scope: NodeId): boolean {
-  return decodeMotionAtomPayload(view.nodeAttachment(scope)) !== null;
+  return isMotionAtomPayload(view.nodeAttachment(scope));
 }
 
 /** Footprint: a_write = {α(scope)} if the scope node exists. @public */

@@ -14,6 +14,7 @@ import {
   encodeMotionPayload,
   encodeMotionPayloadV0,
   encodeMotionRaw,
+  isMotionAtomPayload,
   MOTION_V0_TYPE_ID,
   MOTION_V2_TYPE_ID,
 } from '../../../engine/payload'
@@ -366,5 +367,20 @@ describe('helpers', () => {
     expect(f32Bits(1)).toBe(0x3f800000)
     expect(f32FromBits(0x3f800000)).toBe(1)
     expect(f32Bits(-0)).toBe(0x80000000)
+  })
+})
+
+describe('isMotionAtomPayload', () => {
+  it('answers exactly whether decodeMotionAtomPayload decodes (type ids × lengths × kinds)', () => {
+    const other = makeTypeId('not-motion')
+    const values: (AttachmentValue | null | undefined)[] = [null, undefined, { kind: 'descend', warp: makeNodeId('w') as never }]
+    for (const ty of [MOTION_V2_TYPE_ID, MOTION_V0_TYPE_ID, other])
+      for (const len of [0, 23, 24, 25, 47, 48, 49, 96]) values.push(atom(ty, new Uint8Array(len).fill(len)))
+    let yes = 0
+    for (const v of values) {
+      expect(isMotionAtomPayload(v)).toBe(decodeMotionAtomPayload(v) !== null)
+      if (isMotionAtomPayload(v)) yes++
+    }
+    expect(yes).toBe(2)
   })
 })
