@@ -370,17 +370,14 @@ export class Engine {
     const rulePackId = this.rulePackId();
     const { drained, arrival } = this.scheduler.drainWithArrival(tx);
 
-    const applied: boolean[] = [];
     const blockedBy: (readonly number[])[] = [];
     const reserved: PendingRewrite[] = [];
     const reservedIdx: number[] = [];
-    const slots = new TickSlots();
     const accepted = this.scheduler.reserveAll(tx, drained, arrival);
     for (let i = 0; i < drained.length; i++) {
       const pr = drained[i]!;
       if (accepted[i]) {
         this.telemetry?.onReserved?.(tx, pr.ruleId);
-        applied.push(true);
         blockedBy.push(NO_BLOCKERS);
         reserved.push(pr);
         reservedIdx.push(i);
@@ -391,17 +388,17 @@ export class Engine {
           this.closeTx(tx);
           throw new EngineError('InternalCorruption', 'scheduler rejected rewrite but no blockers were found');
         }
-        applied.push(false);
         blockedBy.push(blockers);
       }
     }
     // The slot lists are sorted, so the order footprints are added in is free: arrival order
     // reads them in the order they were allocated (drain order reads them at random).
+    const slots = new TickSlots();
     for (let j = 0; j < arrival.length; j++) {
       const i = arrival[j]!;
-      if (applied[i]) slots.add(drained[i]!.footprint, drained[i]!.scope.warp);
+      if (accepted[i]) slots.add(drained[i]!.footprint, drained[i]!.scope.warp);
     }
-    const digests = computeTickDigests(drained, applied, arrival);
+    const digests = computeTickDigests(drained, accepted, arrival);
 
     // Execute: every executor sees the pre-tick state; their ops, in drain order, as one list.
     const emitted = this.executeReserved(tx, reserved);

@@ -101,7 +101,8 @@ export interface TickDigests {
  * `computePlanDigest(cands)`, `computeRewritesDigest(applied ones)` and
  * `computeReceiptDigest(entries)` in one pass: each candidate's four ids are read once and copied
  * into three presized buffers (a commit of 100k candidates reads 400k scattered 32-byte arrays;
- * three separate passes read them three times). `applied[i]` is candidate i's disposition.
+ * three separate passes read them three times). `applied[i]` is candidate i's disposition
+ * (truthy: applied — booleans, or the 0/1 flags `Scheduler.reserveAll` returns).
  *
  * `visit`, when given, is a permutation of 0..n−1: the order in which candidates are READ (each
  * still lands at its own position, so the digests do not depend on it). The engine passes the
@@ -109,7 +110,7 @@ export interface TickDigests {
  * in drain order (by scope hash, i.e. at random) costs several times more in cache misses.
  * @public
  */
-export function computeTickDigests(cands: readonly DigestCandidate[], applied: ArrayLike<boolean>, visit?: ArrayLike<number>): TickDigests {
+export function computeTickDigests(cands: readonly DigestCandidate[], applied: ArrayLike<boolean | number>, visit?: ArrayLike<number>): TickDigests {
   const n = cands.length;
   const at = visitOrder(visit, n, 'candidates');
   // Where candidate i's entry starts in the rewrites stream (applied ones only, in drain order).

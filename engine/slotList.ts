@@ -15,7 +15,7 @@
  */
 import { ByteWriter } from './bytes';
 import { ByteReader } from './codec/byteReader';
-import { writeSlot } from './codec/canonical';
+import { SLOT_ENCODED_BYTES, writeSlot } from './codec/canonical';
 import { readSlot } from './codec/canonicalRead';
 import type { SlotId } from './record';
 
@@ -103,7 +103,7 @@ export class PackedSlots implements SlotList {
 
 function encode(slots: readonly SlotId[]): [Uint8Array, Uint32Array] {
   let size = 0;
-  for (const s of slots) size += s.kind === 'attachment' ? 67 : s.kind === 'port' ? 9 : 65;
+  for (const s of slots) size += SLOT_ENCODED_BYTES[s.kind];
   const w = new ByteWriter(size);
   const ends = new Uint32Array(slots.length);
   for (let i = 0; i < slots.length; i++) {

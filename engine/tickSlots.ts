@@ -20,7 +20,8 @@
 import type { Footprint } from './footprint';
 import { hexKeyOrder } from './hexKeySort';
 import type { WarpId } from './ident';
-import type { AttachmentKey, PortKey } from './record';
+import { ownerTag, planeTag, type AttachmentKey, type PortKey } from './record';
+import { SLOT_ENCODED_BYTES } from './codec/canonical';
 import { PackedSlots } from './slotList';
 import { toHex } from './bytes';
 
@@ -42,11 +43,8 @@ interface LocalId {
   readonly local: Uint8Array;
 }
 
-/**
- * Encoded length of one slot per kind, node/edge/attachment/port (`writeSlot`): tag ‖ warp ‖ id,
- * tag ‖ warp ‖ id, tag ‖ owner ‖ plane ‖ warp ‖ id, tag ‖ u64.
- */
-const SLOT_BYTES = [65, 65, 67, 9] as const;
+/** Encoded length of one slot per kind, in tag order (node, edge, attachment, port). */
+const SLOT_BYTES = [SLOT_ENCODED_BYTES.node, SLOT_ENCODED_BYTES.edge, SLOT_ENCODED_BYTES.attachment, SLOT_ENCODED_BYTES.port] as const;
 
 /** @public */
 export class TickSlots {
@@ -122,8 +120,8 @@ export class TickSlots {
           copy32(out, at + 33, v.local);
         } else if (t === 2) {
           const k = this.attachments.values[u]!;
-          out[at + 1] = k.owner === 'node' ? 1 : 2;
-          out[at + 2] = k.plane === 'alpha' ? 1 : 2;
+          out[at + 1] = ownerTag(k.owner);
+          out[at + 2] = planeTag(k.plane);
           copy32(out, at + 3, k.warp);
           copy32(out, at + 35, k.local);
         } else {

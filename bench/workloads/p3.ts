@@ -140,8 +140,7 @@ function runVariant(n: number, v: Variant, r: JobResult): void {
     t = fill();
     const b = time(() => {
       const { drained, arrival } = sched.drainWithArrival(t);
-      const ok = sched.reserveAll(t, drained, arrival);
-      const applied = Array.from(ok, (x) => x === 1);
+      const applied = sched.reserveAll(t, drained, arrival);
       const slots = new TickSlots();
       for (let j = 0; j < arrival.length; j++) {
         const i = arrival[j]!;

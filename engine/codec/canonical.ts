@@ -35,6 +35,9 @@ export function writeAttachmentValueOpt(w: ByteWriter, v: AttachmentValue | null
   writeAttachmentValue(w, v);
 }
 
+/** Bytes `writeSlot` writes per slot kind: tag ‖ warp ‖ id; tag ‖ owner ‖ plane ‖ warp ‖ id; tag ‖ u64. @internal */
+export const SLOT_ENCODED_BYTES = { node: 65, edge: 65, attachment: 67, port: 9 } as const;
+
 /** @internal */
 export function writeSlot(w: ByteWriter, s: SlotId): void {
   switch (s.kind) {
