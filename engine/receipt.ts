@@ -11,7 +11,7 @@
  * Neither `tx` nor `blockedBy` is hashed.
  */
 import { ByteWriter } from './bytes';
-import { blake3 } from './hash';
+import { blake3, defaultBlake3, type Blake3Stream } from './hash';
 import type { Hash, NodeId, WarpId } from './ident';
 import type { NodeKey } from './record';
 import { visitOrder } from './visitOrder';
@@ -99,10 +99,13 @@ export interface TickDigests {
 
 /**
  * `computePlanDigest(cands)`, `computeRewritesDigest(applied ones)` and
- * `computeReceiptDigest(entries)` in one pass: each candidate's four ids are read once and copied
- * into three presized buffers (a commit of 100k candidates reads 400k scattered 32-byte arrays;
- * three separate passes read them three times). `applied[i]` is candidate i's disposition
- * (truthy: applied — booleans, or the 0/1 flags `Scheduler.reserveAll` returns).
+ * `computeReceiptDigest(entries)` in one pass over the candidates: each candidate's four ids are
+ * read once, into the receipt stream (a commit of 100k candidates reads 400k scattered 32-byte
+ * arrays). The plan and rewrites streams hold no byte the receipt stream lacks — per entry
+ * scope hash ‖ rule id, and the first 128 bytes of each applied entry — so they are not built:
+ * they are copied out of the receipt stream in order, through a small buffer, into their hashers.
+ * `applied[i]` is candidate i's disposition (truthy: applied — booleans, or the 0/1 flags
+ * `Scheduler.reserveAll` returns).
  *
  * `visit`, when given, is a permutation of 0..n−1: the order in which candidates are READ (each
  * still lands at its own position, so the digests do not depend on it). The engine passes the
@@ -113,50 +116,79 @@ export interface TickDigests {
 export function computeTickDigests(cands: readonly DigestCandidate[], applied: ArrayLike<boolean | number>, visit?: ArrayLike<number>): TickDigests {
   const n = cands.length;
   const at = visitOrder(visit, n, 'candidates');
-  // Where candidate i's entry starts in the rewrites stream (applied ones only, in drain order).
-  const rewriteAt = new Uint32Array(n);
-  let k = 0;
-  for (let i = 0; i < n; i++) {
-    rewriteAt[i] = 8 + 128 * k;
-    if (applied[i]) k++;
-  }
-  const plan = new Uint8Array(8 + 64 * n);
-  const rewrites = new Uint8Array(8 + 128 * k);
-  const receipt = new Uint8Array(10 + 129 * n);
-  const pv = new DataView(plan.buffer);
-  pv.setUint32(0, n, true);
-  pv.setUint32(4, Math.floor(n / 0x100000000), true);
-  const wv = new DataView(rewrites.buffer);
-  wv.setUint32(0, k, true);
-  wv.setUint32(4, Math.floor(k / 0x100000000), true);
+  const receipt = new Uint8Array(HEADER_BYTES + ENTRY_BYTES * n);
   const rv = new DataView(receipt.buffer);
   rv.setUint16(0, 2, true);
   rv.setUint32(2, n, true);
   rv.setUint32(6, Math.floor(n / 0x100000000), true);
+  let k = 0;
   for (let j = 0; j < n; j++) {
     const i = at(j);
     const c = cands[i]!;
-    const { ruleId, scopeHash } = c;
-    const { warp, local } = c.scope;
     if (!idsAre32(c)) throw new RangeError(`candidate ${i}: ids must be 32 bytes`);
-    const p = 8 + 64 * i;
-    plan.set(scopeHash, p);
-    plan.set(ruleId, p + 32);
-    const r = 10 + 129 * i;
-    receipt.set(ruleId, r);
-    receipt.set(scopeHash, r + 32);
-    receipt.set(warp, r + 64);
-    receipt.set(local, r + 96);
-    receipt[r + 128] = applied[i] ? 1 : 2;
+    const r = HEADER_BYTES + ENTRY_BYTES * i;
+    receipt.set(c.ruleId, r);
+    receipt.set(c.scopeHash, r + 32);
+    receipt.set(c.scope.warp, r + 64);
+    receipt.set(c.scope.local, r + 96);
     if (applied[i]) {
-      const w = rewriteAt[i]!;
-      rewrites.set(ruleId, w);
-      rewrites.set(scopeHash, w + 32);
-      rewrites.set(warp, w + 64);
-      rewrites.set(local, w + 96);
-    }
+      receipt[r + 128] = 1;
+      k++;
+    } else receipt[r + 128] = 2;
   }
-  return { plan: blake3(plan), rewrites: blake3(rewrites), receipt: n === 0 ? digestLen0U64() : blake3(receipt), entries: new PackedReceiptEntries(receipt) };
+  return {
+    plan: planOfReceipt(receipt, n),
+    rewrites: rewritesOfReceipt(receipt, n, k),
+    receipt: n === 0 ? digestLen0U64() : blake3(receipt),
+    entries: new PackedReceiptEntries(receipt),
+  };
+}
+
+/** The plan digest of a receipt stream's n entries: H(u64le(n) ‖ per entry scope hash ‖ rule id). */
+function planOfReceipt(receipt: Uint8Array, n: number): Hash {
+  const out = new EntryCopier(n);
+  for (let i = 0, r = HEADER_BYTES; i < n; i++, r += ENTRY_BYTES) {
+    out.copy(receipt, r + 32, 32);
+    out.copy(receipt, r, 32);
+  }
+  return out.digest();
+}
+
+/** The rewrites digest: H(u64le(k) ‖ per applied entry rule id ‖ scope hash ‖ warp ‖ node). */
+function rewritesOfReceipt(receipt: Uint8Array, n: number, k: number): Hash {
+  const out = new EntryCopier(k);
+  for (let i = 0, r = HEADER_BYTES; i < n; i++, r += ENTRY_BYTES) if (receipt[r + 128] === 1) out.copy(receipt, r, 128);
+  return out.digest();
+}
+
+/**
+ * Streams u64le(count) and then copied byte runs into a BLAKE3 hasher through one 64 KiB buffer
+ * (equal to hashing their concatenation): no buffer the size of the stream is allocated.
+ */
+class EntryCopier {
+  private readonly buf = new Uint8Array(1 << 16);
+  private readonly stream: Blake3Stream = defaultBlake3.stream();
+  private len = 8;
+
+  constructor(count: number) {
+    const v = new DataView(this.buf.buffer);
+    v.setUint32(0, count, true);
+    v.setUint32(4, Math.floor(count / 0x100000000), true);
+  }
+
+  copy(src: Uint8Array, from: number, length: number): void {
+    if (this.len + length > this.buf.length) {
+      this.stream.update(this.buf.subarray(0, this.len));
+      this.len = 0;
+    }
+    this.buf.set(src.subarray(from, from + length), this.len);
+    this.len += length;
+  }
+
+  digest(): Hash {
+    this.stream.update(this.buf.subarray(0, this.len));
+    return this.stream.digest();
+  }
 }
 
 /** Bytes of one entry in the receipt digest stream: rule ‖ scope hash ‖ warp ‖ node ‖ code. */

@@ -51,6 +51,25 @@ describe('computeTickDigests', () => {
     );
   });
 
+  it('equals the three digests for streams longer than the 64 KiB copy buffer (3,001 candidates)', () => {
+    // Plan and rewrites are copied out of the receipt stream through a 64 KiB buffer: 3,001
+    // entries (192 KB of plan, up to 384 KB of rewrites) cross it several times, at 64- and
+    // 128-byte runs that do not divide it evenly once the 8-byte count is in front.
+    let seed = 0x9e3779b9;
+    const next = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) & 0xff);
+    const id = () => Uint8Array.from({ length: 32 }, next);
+    const rule = id();
+    const warp = id() as WarpId;
+    const entries: TickReceiptEntry[] = Array.from({ length: 3001 }, (_, i) => ({ ruleId: i % 7 === 0 ? id() : rule, scopeHash: id(), scope: { warp, local: id() as NodeId }, disposition: next() % 5 === 0 ? 'rejected' : 'applied' }));
+    for (const flags of [entries.map((e) => e.disposition === 'applied'), entries.map(() => true)]) {
+      const list = entries.map((e, i) => ({ ...e, disposition: flags[i] ? ('applied' as const) : ('rejected' as const) }));
+      const d = computeTickDigests(list, flags);
+      expect(toHex(d.plan)).toBe(toHex(computePlanDigest(list)));
+      expect(toHex(d.rewrites)).toBe(toHex(computeRewritesDigest(list.filter((e) => e.disposition === 'applied'))));
+      expect(toHex(d.receipt)).toBe(toHex(computeReceiptDigest(list)));
+    }
+  });
+
   it('refuses an id that is not 32 bytes, and bytes that are not a receipt stream', () => {
     const ok = new Uint8Array(32);
     const c = { ruleId: ok, scopeHash: ok, scope: { warp: ok as WarpId, local: new Uint8Array(31) as NodeId } };
