@@ -601,12 +601,14 @@ export class CanvasView {
     if (removed.length === 0) return;
     const cy = this.cy;
     // A node's edges cannot outlive it on the canvas: live ones still attached fade with it.
-    const keys = [...removed];
+    // Each element is looked up once (`getElementById` builds a collection per call).
+    const list: Ele[] = [];
     const set = new Set(removed);
     // One collection call for all removed nodes (a collection per node costs more than the scan).
     const nodes: Ele[] = [];
     for (const k of removed) {
       const el = cy.getElementById(k);
+      list.push(el);
       if (el.isNode()) nodes.push(el);
     }
     if (nodes.length)
@@ -616,16 +618,16 @@ export class CanvasView {
           const ek = e.id();
           if (!set.has(ek) && !this.ghosts.has(ek)) {
             set.add(ek);
-            keys.push(ek);
+            list.push(e as unknown as Ele);
           }
         });
     // Make room: the oldest ghosts go first; what exceeds the cap is removed without a fade.
-    const keep = keys.slice(0, MAX_GHOSTS);
+    const keep = list.slice(0, MAX_GHOSTS);
     const excess = this.ghosts.size + keep.length - MAX_GHOSTS;
     if (excess > 0) this.removeNow(Array.from(this.ghosts.keys()).slice(0, excess));
-    if (keys.length > keep.length) collect(cy, keys.slice(MAX_GHOSTS).map((k) => cy.getElementById(k))).remove();
+    if (list.length > keep.length) collect(cy, list.slice(MAX_GHOSTS)).remove();
     const t = now();
-    const els = collect(cy, keep.map((k) => cy.getElementById(k)));
+    const els = collect(cy, keep);
     // cytoscape's removeClass restyles (and emits `class` for) every element it is given, whether
     // or not it had the classes: only the ones overlaid get it.
     if (this.overlaid) els.filter((el) => OVERLAY_LIST.some((c) => el.hasClass(c))).removeClass(OVERLAY_CLASSES);
