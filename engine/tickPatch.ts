@@ -21,7 +21,7 @@ import { GraphStore } from './graph';
 import { sortHexKeys } from './hexKeySort';
 import { PackedSlots, writeSlotList, type SlotList } from './slotList';
 import { PackedOps, writeOpList, type OpList } from './opList';
-import { blake3 } from './hash';
+import { defaultBlake3 } from './hash';
 import type { Hash } from './ident';
 import { descend, nodeRecordsEqual, slotSortKey, attachmentKeysEqual, type SlotId } from './record';
 import { canonicalizeOps, type WarpOp } from './tickDelta';
@@ -119,7 +119,16 @@ export class WarpTickPatchV1 {
   }
 }
 
-/** Patch digest v2 over already-canonical fields (packed slot lists are copied, not re-encoded). @public */
+/**
+ * Bytes the patch digest gathers before handing them to the hasher; a packed run at least this
+ * long (a big tick's slot or op encodings, megabytes) goes to the hasher as it is, uncopied.
+ */
+const PATCH_DIGEST_BUFFER = 4096;
+
+/**
+ * Patch digest v2 over already-canonical fields, streamed into the hasher: packed slot and op
+ * lists hand over their encodings (big runs uncopied), nothing the size of the patch is built. @public
+ */
 export function computePatchDigestV2(
   policyId: number,
   rulePackId: Hash,
@@ -128,7 +137,8 @@ export function computePatchDigestV2(
   outSlots: SlotList,
   ops: OpList,
 ): Hash {
-  const w = new ByteWriter(64 + 67 * (inSlots.length + outSlots.length) + 128 * ops.length);
+  const h = defaultBlake3.stream();
+  const w = new ByteWriter(PATCH_DIGEST_BUFFER, h, PATCH_DIGEST_BUFFER);
   w.u16(2).u32(policyId).bytes(rulePackId).u8(status === 'committed' ? 1 : 2);
   w.u64(inSlots.length);
   writeSlotList(w, inSlots);
@@ -136,7 +146,8 @@ export function computePatchDigestV2(
   writeSlotList(w, outSlots);
   w.u64(ops.length);
   writeOpList(w, ops);
-  return blake3(w.written());
+  w.flush();
+  return h.digest();
 }
 
 function arrayOrMap(x: SlotList | ReadonlyMap<string, SlotId>): readonly SlotId[] | ReadonlyMap<string, SlotId> {
