@@ -5,33 +5,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ByteWriter, PackedOps, atom, descend, edgeBeta, makeEdgeId, makeNodeId, makeTypeId, makeWarpId, nodeAlpha, type WarpOp } from '../../../engine/index';
+import { ByteWriter, PackedOps, atom, makeNodeId, makeTypeId, makeWarpId, nodeAlpha, type WarpOp } from '../../../engine/index';
+import { opArb as op } from '../../support/opArb';
 import { writeOp } from '../../../engine/codec/canonical';
 import { prop } from '../../support/prop';
 import { expectReadsBack } from '../../support/packedList';
-
-const warp = fc.constantFrom(makeWarpId('w0'), makeWarpId('w1'));
-const node = fc.constantFrom(...['a', 'b', 'c'].map(makeNodeId));
-const edge = fc.constantFrom(...['x', 'y'].map(makeEdgeId));
-const ty = fc.constantFrom(makeTypeId('t'), makeTypeId('u'));
-const key = fc.oneof(fc.tuple(warp, node).map(([w, n]) => nodeAlpha(w, n)), fc.tuple(warp, edge).map(([w, e]) => edgeBeta(w, e)));
-const value = fc.oneof(
-  fc.tuple(ty, fc.uint8Array({ maxLength: 40 })).map(([t, b]) => atom(t, b)),
-  warp.map((w) => descend(w)),
-  fc.constant(null),
-);
-const op: fc.Arbitrary<WarpOp> = fc.oneof(
-  fc.tuple(key, warp, node, ty, fc.boolean()).map(
-    ([k, w, n, t, empty]) => ({ op: 'OpenPortal', key: k, childWarp: w, childRoot: n, init: empty ? { kind: 'empty', rootRecord: { ty: t } } : { kind: 'requireExisting' } }) as WarpOp,
-  ),
-  fc.tuple(warp, node, fc.option(key, { nil: null })).map(([w, n, parent]) => ({ op: 'UpsertWarpInstance', instance: { warpId: w, rootNode: n, parent } }) as WarpOp),
-  warp.map((w) => ({ op: 'DeleteWarpInstance', warp: w }) as WarpOp),
-  fc.tuple(warp, node, edge).map(([w, n, e]) => ({ op: 'DeleteEdge', warp: w, from: n, edgeId: e }) as WarpOp),
-  fc.tuple(warp, node).map(([w, n]) => ({ op: 'DeleteNode', node: { warp: w, local: n } }) as WarpOp),
-  fc.tuple(warp, node, ty).map(([w, n, t]) => ({ op: 'UpsertNode', node: { warp: w, local: n }, record: { ty: t } }) as WarpOp),
-  fc.tuple(warp, edge, node, node, ty).map(([w, e, a, b, t]) => ({ op: 'UpsertEdge', warp: w, record: { id: e, from: a, to: b, ty: t } }) as WarpOp),
-  fc.tuple(key, value).map(([k, v]) => ({ op: 'SetAttachment', key: k, value: v }) as WarpOp),
-);
 
 const encoded = (ops: readonly WarpOp[]): Uint8Array => {
   const w = new ByteWriter();
