@@ -447,10 +447,7 @@ export class Engine {
       receipt,
       patch,
       footprints: PackedFootprints.pack(drained.map((d) => d.footprint), arrival),
-      ruleNames: PackedRuleNames.of(
-        Uint32Array.from(drained, (d) => d.compactRule),
-        this.rulesByCompact.map((r) => r.rule.name),
-      ),
+      ruleNames: PackedRuleNames.of(compactRulesOf(drained), this.rulesByCompact.map((r) => r.rule.name)),
       inputs: this.pendingInputs,
       appliedOps: packAppliedOps(ops, patch.ops),
     };
@@ -806,4 +803,11 @@ export class Engine {
 
 function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** Each candidate's compact rule index, in drain order (a loop: `Uint32Array.from` with a mapper costs ~5× more). */
+function compactRulesOf(drained: readonly PendingRewrite[]): Uint32Array {
+  const out = new Uint32Array(drained.length);
+  for (let i = 0; i < drained.length; i++) out[i] = drained[i]!.compactRule;
+  return out;
 }
