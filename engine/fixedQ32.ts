@@ -98,3 +98,47 @@ export function toF32(raw: bigint): number {
   }
   return negative ? -magnitude : magnitude;
 }
+
+const TWO_POW_32 = 2 ** 32;
+/** Raws with |raw| ≤ 2⁵³ have a high word in [−2²¹, 2²¹]: there a double holds them exactly. */
+const EXACT_HI = 0x200000;
+/** Below this magnitude (2²⁰), `fromF32` neither saturates nor leaves the exact-double range. */
+const SMALL_F32 = 2 ** 20;
+
+/**
+ * `toF32` of the i64 raw stored as two 32-bit words (`lo` unsigned, `hi` signed: raw = hi·2³² + lo),
+ * without a bigint when |raw| ≤ 2⁵³ — exactly the first branch of `toF32`, whose `Number(abs)` is
+ * the double computed here; larger raws go through `toF32` itself.
+ * @public
+ */
+export function toF32Words(lo: number, hi: number): number {
+  if (hi < -EXACT_HI || hi > EXACT_HI || (hi === EXACT_HI && lo !== 0)) return toF32((BigInt(hi) << 32n) + BigInt(lo >>> 0));
+  const raw = hi * TWO_POW_32 + (lo >>> 0);
+  if (raw === 0) return 0;
+  const magnitude = Math.fround(Math.abs(raw) * TWO_POW_M32);
+  return raw < 0 ? -magnitude : magnitude;
+}
+
+/**
+ * Writes `fromF32(x)` as an i64 LE at `dv[at]`, without a bigint when |fround(x)| < 2²⁰: then
+ * x·2³² is exact in a double (an f32 times a power of two), and rounding its magnitude half to
+ * even gives the integer `fromF32`'s shifts give; NaN, infinities and larger values go through
+ * `fromF32` itself.
+ * @public
+ */
+export function setFromF32(dv: DataView, at: number, x: number): void {
+  const v = Math.fround(x);
+  const a = Math.abs(v);
+  if (!(a < SMALL_F32)) {
+    dv.setBigInt64(at, fromF32(v), true);
+    return;
+  }
+  const m = a * TWO_POW_32;
+  let q = Math.floor(m);
+  const rem = m - q;
+  if (rem > 0.5 || (rem === 0.5 && q % 2 === 1)) q += 1;
+  const raw = v < 0 && q !== 0 ? -q : q;
+  const hi = Math.floor(raw / TWO_POW_32);
+  dv.setUint32(at, raw - hi * TWO_POW_32, true);
+  dv.setInt32(at + 4, hi, true);
+}

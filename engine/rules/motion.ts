@@ -20,11 +20,11 @@
  *   yields +0 or normals ≥ 2⁻³² in magnitude, and their sums are +0 or multiples of 2⁻³² ≤ 2⁶⁴.
  */
 import { bytesEqual } from '../bytes';
-import { fromF32, toF32 } from '../fixedQ32';
+import { fromF32, setFromF32, toF32, toF32Words } from '../fixedQ32';
 import { Footprint } from '../footprint';
 import type { GraphView } from '../graphView';
 import { makeRuleId, type NodeId } from '../ident';
-import { decodeMotionAtomPayload, encodeMotionRaw, isMotionAtomPayload, MOTION_V2_TYPE_ID } from '../payload';
+import { decodeMotionAtomPayload, encodeMotionRaw, isMotionAtomPayload, MOTION_V2_LEN, MOTION_V2_TYPE_ID } from '../payload';
 import { atom, nodeAlpha } from '../record';
 import type { RewriteRule } from '../rule';
 import type { TickDelta } from '../tickDelta';
@@ -51,6 +51,12 @@ export function motionFootprint(view: GraphView, scope: NodeId): Footprint {
 export function motionExecutor(view: GraphView, scope: NodeId, delta: TickDelta): void {
   if (!view.node(scope)) return;
   const current = view.nodeAttachment(scope);
+  if (current && current.kind === 'atom' && current.bytes.length === MOTION_V2_LEN && bytesEqual(current.typeId, MOTION_V2_TYPE_ID)) {
+    // v2 (every payload this rule writes): the step on the raws' 32-bit words, no bigint.
+    const bytes = stepV2(current.bytes);
+    if (!bytesEqual(bytes, current.bytes)) delta.emit({ op: 'SetAttachment', key: nodeAlpha(view.warpId(), scope), value: atom(MOTION_V2_TYPE_ID, bytes) });
+    return;
+  }
   const decoded = decodeMotionAtomPayload(current);
   if (!decoded || !current || current.kind !== 'atom') return;
   const { pos, vel } = decoded;
@@ -64,6 +70,25 @@ export function motionExecutor(view: GraphView, scope: NodeId, delta: TickDelta)
   const bytes = encodeMotionRaw(newPos, newVel);
   if (bytesEqual(bytes, current.bytes)) return;
   delta.emit({ op: 'SetAttachment', key: nodeAlpha(view.warpId(), scope), value: atom(MOTION_V2_TYPE_ID, bytes) });
+}
+
+/**
+ * One integration step of a v2 payload (48 bytes: pos x, y, z, vel x, y, z as i64 LE Q32.32),
+ * equal to decoding the raws, stepping them with `toF32` / `fromF32` and `encodeMotionRaw`:
+ * `toF32Words` and `setFromF32` are those functions on the raws' two 32-bit words.
+ * @internal
+ */
+export function stepV2(cur: Uint8Array): Uint8Array {
+  const src = new DataView(cur.buffer, cur.byteOffset, MOTION_V2_LEN);
+  const out = new Uint8Array(MOTION_V2_LEN);
+  const dst = new DataView(out.buffer);
+  for (let i = 0; i < 24; i += 8) {
+    const v = toF32Words(src.getUint32(24 + i, true), src.getInt32(28 + i, true));
+    const p = toF32Words(src.getUint32(i, true), src.getInt32(i + 4, true));
+    setFromF32(dst, i, Math.fround(p + v));
+    setFromF32(dst, 24 + i, v);
+  }
+  return out;
 }
 
 /** The `motion/update` rule. @public */
