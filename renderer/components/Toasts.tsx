@@ -1,4 +1,4 @@
-/** Non-blocking toasts (bottom right): errors stay longer; click one for its details. */
+/** Non-blocking toasts (bottom left, styles.css): errors stay longer; click one for its details. */
 import { useEffect, useState } from 'react';
 import { useEcho } from '../state/hooks';
 import { echoStore } from '../state/store';
