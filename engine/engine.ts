@@ -35,7 +35,7 @@ import { applyDirectEdit, type DirectEdit } from './directEdit';
 import { diffFromJournal } from './diff';
 import { EngineError, TickFailedError, TickPatchError } from './errors';
 import { CopyBeforeWrite } from './copyBeforeWrite';
-import { footprintsConflict } from './footprint';
+import { tickBlockers } from './tickBlockers';
 import { PackedFootprints, type FootprintList } from './footprintList';
 import { PackedRuleNames, type RuleNameList } from './ruleNameList';
 import { GraphStore } from './graph';
@@ -370,26 +370,23 @@ export class Engine {
     const rulePackId = this.rulePackId();
     const { drained, arrival } = this.scheduler.drainWithArrival(tx);
 
-    const blockedBy: (readonly number[])[] = [];
     const reserved: PendingRewrite[] = [];
-    const reservedIdx: number[] = [];
     const accepted = this.scheduler.reserveAll(tx, drained, arrival);
+    let rejected = 0;
     for (let i = 0; i < drained.length; i++) {
       const pr = drained[i]!;
       if (accepted[i]) {
         this.telemetry?.onReserved?.(tx, pr.ruleId);
-        blockedBy.push(NO_BLOCKERS);
         reserved.push(pr);
-        reservedIdx.push(i);
       } else {
         this.telemetry?.onConflict?.(tx, pr.ruleId);
-        const blockers = reservedIdx.filter((k) => footprintsConflict(pr.footprint, drained[k]!.footprint));
-        if (blockers.length === 0) {
-          this.closeTx(tx);
-          throw new EngineError('InternalCorruption', 'scheduler rejected rewrite but no blockers were found');
-        }
-        blockedBy.push(blockers);
+        rejected++;
       }
+    }
+    const blockedBy = rejected === 0 ? drained.map(() => NO_BLOCKERS) : tickBlockers(drained.map((d) => d.footprint), accepted);
+    if (rejected > 0 && blockedBy.some((b, i) => !accepted[i] && b.length === 0)) {
+      this.closeTx(tx);
+      throw new EngineError('InternalCorruption', 'scheduler rejected rewrite but no blockers were found');
     }
     // The slot lists are sorted, so the order footprints are added in is free: arrival order
     // reads them in the order they were allocated (drain order reads them at random).

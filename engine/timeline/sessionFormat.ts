@@ -26,7 +26,8 @@ import { writeAttachmentValueOpt, writeSlot } from '../codec/canonical';
 import { readAttachmentValueOpt, readOp, readSlot } from '../codec/canonicalRead';
 import type { DirectEdit } from '../directEdit';
 import { readAscending, readFootprint, writeFootprint } from '../codec/footprintBinary';
-import { Footprint, footprintsConflict } from '../footprint';
+import { Footprint } from '../footprint';
+import { tickBlockers } from '../tickBlockers';
 import { PackedFootprints, type FootprintList } from '../footprintList';
 import type { RuleNameList } from '../ruleNameList';
 import { blake3, defaultBlake3 } from '../hash';
@@ -461,12 +462,10 @@ export function readCommitBody(r: ByteReader, ctx: CommitContext, onParentMissin
   const footprints: Footprint[] = [];
   for (let i = 0; i < ne; i++) footprints.push(readFootprint(r));
   // blockedBy exactly as the engine computes it: earlier accepted entries whose footprints overlap.
-  const blockedBy = entries.map((e, i) => {
-    if (e.disposition === 'applied') return [];
-    const out: number[] = [];
-    for (let k = 0; k < i; k++) if (entries[k]!.disposition === 'applied' && footprintsConflict(footprints[i]!, footprints[k]!)) out.push(k);
-    return out;
-  });
+  const blockedBy = tickBlockers(
+    footprints,
+    entries.map((e) => (e.disposition === 'applied' ? 1 : 0)),
+  );
   const { header } = ctx;
   const snapshot: Snapshot = { root: header.root, hash, stateRoot, parents, planDigest, decisionDigest, rewritesDigest, patchDigest, policyId: header.policyId, tx };
   const receipt: TickReceipt = { tx, entries: PackedReceiptEntries.of(entries), blockedBy, digest: decisionDigest };
