@@ -87,30 +87,26 @@ export function blockersByIndex(footprints: readonly Footprint[], accepted: Arra
   const attachments = new SlotIndex();
   // Any two uses of a port conflict: every use is indexed (and looked up) as a write.
   const ports = new SlotIndex();
+  /** A footprint's slot sets: the index each belongs to, and whether it is written. */
+  const uses = (fp: Footprint): [SlotIndex, ReadonlyMap<string, unknown>, boolean][] => [
+    [nodes, fp.nWrite, true],
+    [nodes, fp.nRead, false],
+    [edges, fp.eWrite, true],
+    [edges, fp.eRead, false],
+    [attachments, fp.aWrite, true],
+    [attachments, fp.aRead, false],
+    [ports, fp.bIn, true],
+    [ports, fp.bOut, true],
+  ];
   const out: (readonly number[])[] = [];
   for (let i = 0; i < footprints.length; i++) {
-    const fp = footprints[i]!;
     if (accepted[i]) {
-      nodes.add(fp.nWrite.keys(), i, true);
-      nodes.add(fp.nRead.keys(), i, false);
-      edges.add(fp.eWrite.keys(), i, true);
-      edges.add(fp.eRead.keys(), i, false);
-      attachments.add(fp.aWrite.keys(), i, true);
-      attachments.add(fp.aRead.keys(), i, false);
-      ports.add(fp.bIn.keys(), i, true);
-      ports.add(fp.bOut.keys(), i, true);
+      for (const [index, set, write] of uses(footprints[i]!)) if (set.size > 0) index.add(set.keys(), i, write);
       out.push(NONE);
       continue;
     }
     const found: number[] = [];
-    nodes.collect(fp.nWrite.keys(), true, found);
-    nodes.collect(fp.nRead.keys(), false, found);
-    edges.collect(fp.eWrite.keys(), true, found);
-    edges.collect(fp.eRead.keys(), false, found);
-    attachments.collect(fp.aWrite.keys(), true, found);
-    attachments.collect(fp.aRead.keys(), false, found);
-    ports.collect(fp.bIn.keys(), true, found);
-    ports.collect(fp.bOut.keys(), true, found);
+    for (const [index, set, write] of uses(footprints[i]!)) if (set.size > 0) index.collect(set.keys(), write, found);
     out.push(ascendingUnique(found));
   }
   return out;
