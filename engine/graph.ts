@@ -289,7 +289,7 @@ export class GraphStore {
       const pt = toHex(prev.to);
       this.noteFromBucket(pf);
       this.noteToBucket(pt);
-      this.removeFromFromBucket(pf, r.id);
+      this.removeFromFromBucket(pf, prev);
       this.removeFromToBucket(pt, k);
     }
     this.edgeIndex.set(k, r);
@@ -302,10 +302,16 @@ export class GraphStore {
     else tb.push(k);
   }
 
-  private removeFromFromBucket(fromK: IdHex, edgeId: EdgeId): void {
+  /**
+   * Removes the edge `rec` from its source's bucket, keeping the others in order. The bucket holds
+   * the very record the edge index holds, so a native identity search finds it (a hub's bucket
+   * compared id by id made removing many of its edges quadratic in practice); by id otherwise.
+   */
+  private removeFromFromBucket(fromK: IdHex, rec: EdgeRecord): void {
     const b = this.edgesFromMap.get(fromK);
     if (!b) return;
-    const idx = b.findIndex((e) => bytesEqual(e.id, edgeId));
+    let idx = b.indexOf(rec);
+    if (idx < 0) idx = b.findIndex((e) => bytesEqual(e.id, rec.id));
     if (idx < 0) return;
     if (b.length === 1) this.edgesFromMap.delete(fromK);
     else b.splice(idx, 1);
@@ -342,7 +348,7 @@ export class GraphStore {
     this.noteFromBucket(fromK);
     this.noteToBucket(toK);
     this.noteEdgeAtt(k);
-    this.removeFromFromBucket(fromK, rec.id);
+    this.removeFromFromBucket(fromK, rec);
     this.removeFromToBucket(toK, k);
     this.edgeIndex.delete(k);
     this.writeEdgeAtt(k, undefined);
