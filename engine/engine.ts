@@ -139,8 +139,6 @@ function is32Bytes(x: unknown): boolean {
   return x instanceof Uint8Array && x.length === 32;
 }
 
-/** The blockers of an applied entry: one shared, frozen empty list (a tick keeps one per entry). */
-const NO_BLOCKERS: readonly number[] = Object.freeze([]);
 
 /** @public */
 export class Engine {
@@ -383,7 +381,7 @@ export class Engine {
         rejected++;
       }
     }
-    const blockedBy = rejected === 0 ? drained.map(() => NO_BLOCKERS) : tickBlockers(drained.map((d) => d.footprint), accepted);
+    const blockedBy = tickBlockers(drained.map((d) => d.footprint), accepted);
     if (rejected > 0 && blockedBy.some((b, i) => !accepted[i] && b.length === 0)) {
       this.closeTx(tx);
       throw new EngineError('InternalCorruption', 'scheduler rejected rewrite but no blockers were found');

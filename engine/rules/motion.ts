@@ -20,7 +20,7 @@
  *   yields +0 or normals ≥ 2⁻³² in magnitude, and their sums are +0 or multiples of 2⁻³² ≤ 2⁶⁴.
  */
 import { bytesEqual } from '../bytes';
-import { fromF32, setFromF32, toF32, toF32Words } from '../fixedQ32';
+import { setFromF32, toF32Words } from '../fixedQ32';
 import { Footprint } from '../footprint';
 import type { GraphView } from '../graphView';
 import { makeRuleId, type NodeId } from '../ident';
@@ -51,23 +51,16 @@ export function motionFootprint(view: GraphView, scope: NodeId): Footprint {
 export function motionExecutor(view: GraphView, scope: NodeId, delta: TickDelta): void {
   if (!view.node(scope)) return;
   const current = view.nodeAttachment(scope);
-  if (current && current.kind === 'atom' && current.bytes.length === MOTION_V2_LEN && bytesEqual(current.typeId, MOTION_V2_TYPE_ID)) {
-    // v2 (every payload this rule writes): the step on the raws' 32-bit words, no bigint.
-    const bytes = stepV2(current.bytes);
-    if (!bytesEqual(bytes, current.bytes)) delta.emit({ op: 'SetAttachment', key: nodeAlpha(view.warpId(), scope), value: atom(MOTION_V2_TYPE_ID, bytes) });
-    return;
+  if (!current || current.kind !== 'atom') return;
+  // A v2 payload is stepped as it is; a v0 payload's raws (quantised f32s) as their v2 encoding.
+  let v2: Uint8Array;
+  if (current.bytes.length === MOTION_V2_LEN && bytesEqual(current.typeId, MOTION_V2_TYPE_ID)) v2 = current.bytes;
+  else {
+    const decoded = decodeMotionAtomPayload(current);
+    if (!decoded) return;
+    v2 = encodeMotionRaw(decoded.pos, decoded.vel);
   }
-  const decoded = decodeMotionAtomPayload(current);
-  if (!decoded || !current || current.kind !== 'atom') return;
-  const { pos, vel } = decoded;
-  const newPos: bigint[] = [];
-  const newVel: bigint[] = [];
-  for (let i = 0; i < 3; i++) {
-    const v = toF32(vel[i]!);
-    newPos.push(fromF32(Math.fround(toF32(pos[i]!) + v)));
-    newVel.push(fromF32(v));
-  }
-  const bytes = encodeMotionRaw(newPos, newVel);
+  const bytes = stepV2(v2);
   if (bytesEqual(bytes, current.bytes)) return;
   delta.emit({ op: 'SetAttachment', key: nodeAlpha(view.warpId(), scope), value: atom(MOTION_V2_TYPE_ID, bytes) });
 }
